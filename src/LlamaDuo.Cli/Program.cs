@@ -1,0 +1,13 @@
+using LlamaDuo.Cli;
+using LlamaDuo.Cli.Commands;
+using Spectre.Console.Cli;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("llamaduo");
+    config.PropagateExceptions();
+    // Each area registers its own commands; see Commands/*.cs.
+    config.AddCommand<VersionCommand>("version").WithDescription("Print the LlamaDuo version.");
+});
+return CliErrors.Run(() => app.Run(args));

