@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Sockets;
+using LlamaDuo.Core.Errors;
+using LlamaDuo.Server.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LlamaDuo.Server;
+
+/// <summary>
+/// An OpenAI-compatible HTTP server (Kestrel) over one <see cref="ServedModel"/>: /v1/chat/completions,
+/// /v1/completions, /v1/models and /health. Start it in-process with <see cref="StartAsync"/>; stopping it (or
+/// SIGINT/SIGTERM) stops accepting connections and lets requests in flight finish.
+/// </summary>
+public sealed class LlamaDuoServer : IAsyncDisposable
+{
+    readonly WebApplication app;
+    readonly GenerationGate gate;
+
+    LlamaDuoServer(WebApplication app, GenerationGate gate, Uri baseUrl)
+    {
+        this.app = app;
+        this.gate = gate;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>Where the server listens, e.g. http://127.0.0.1:8080 (no trailing slash, no /v1).</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>Generations running right now (at most <see cref="ServerOptions.Parallel"/>).</summary>
+    public long Running => gate.Running;
+
+    /// <summary>
+    /// Binds and starts serving. Refuses a non-loopback host without <see cref="ServerOptions.AllowNonLoopback"/>, and
+    /// reports a port already in use, as <see cref="InputException"/>.
+    /// </summary>
+    public static async Task<LlamaDuoServer> StartAsync(ServedModel model, ServerOptions options, ILoggerProvider? log = null,
+        CancellationToken ct = default)
+    {
+        if (options.Parallel < 1) throw new InputException("must be at least 1", field: "parallel", value: options.Parallel.ToString());
+        if (options.QueueLimit < 0) throw new InputException("must be 0 or more", field: "queue", value: options.QueueLimit.ToString());
+        var address = ResolveHost(options);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (log is not null) builder.Logging.AddProvider(log);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            if (address is null) kestrel.ListenLocalhost(options.Port);
+            else kestrel.Listen(address, options.Port);
+        });
+
+        var app = builder.Build();
+        var gate = new GenerationGate(options.Parallel, options.QueueLimit, options.RetryAfterSeconds);
+        app.UseMiddleware<ErrorTranslator>();
+        if (!string.IsNullOrEmpty(options.ApiKey)) app.UseMiddleware<ApiKeyCheck>(options.ApiKey);
+        RouteTable.Map(app, model, gate, new RequestMapper(model, options), new ChoiceRunner(model));
+
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            await app.DisposeAsync();
+            gate.Dispose();
+            throw new InputException($"port {options.Port} on {options.Host} is already in use; stop the other server or pick another --port",
+                field: "port", value: options.Port.ToString(), inner: e);
+        }
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new LlamaDuoServer(app, gate, new Uri(bound.Replace("[::]", "localhost").TrimEnd('/')));
+    }
+
+    /// <summary>Completes when the host is asked to stop (SIGINT, SIGTERM or <see cref="StopAsync"/>).</summary>
+    public Task WaitForShutdownAsync(CancellationToken ct = default) => app.WaitForShutdownAsync(ct);
+
+    /// <summary>Stops accepting connections and waits (up to the shutdown timeout) for requests in flight.</summary>
+    public Task StopAsync(CancellationToken ct = default) => app.StopAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.DisposeAsync();
+        gate.Dispose();
+    }
+
+    /// <summary>null means "localhost" (both loopback families); otherwise the address to bind.</summary>
+    static IPAddress? ResolveHost(ServerOptions options)
+    {
+        if (options.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return null;
+        if (!IPAddress.TryParse(options.Host, out var address))
+            throw new InputException("is not an IP address or 'localhost'", field: "host", value: options.Host);
+        if (!IPAddress.IsLoopback(address) && !options.AllowNonLoopback)
+            throw new InputException($"{options.Host} is reachable from other machines; pass the explicit non-loopback flag to bind it",
+                field: "host", value: options.Host);
+        return address;
+    }
+}
