@@ -1,0 +1,13 @@
+namespace LlamaDuo.Service.Middleware;
+
+/// <summary>HTTP handler under the provider SDKs that records each response's status and Retry-After.</summary>
+public sealed class HttpAttemptHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    /// <inheritdoc/>
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        HttpAttempt.Current?.Observe((int)response.StatusCode, response.Headers.RetryAfter, DateTimeOffset.UtcNow);
+        return response;
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.AI;
+
+namespace LlamaDuo.Service.Middleware;
+
+/// <summary>
+/// Retries transient failures (429, 408, 409, 5xx, attempt timeouts, dropped connections, unreadable bodies) with
+/// exponential backoff and full jitter, waiting at least the server's Retry-After when it sends one. The provider
+/// SDKs' own retries are switched off (see ServiceClientFactory) so this is the only retry loop. A call that
+/// fails for good throws <see cref="ServiceCallException"/> carrying the attempt count.
+/// </summary>
+public sealed class RetryingChatClient(IChatClient inner, RetryOptions options, Random? jitter = null) : DelegatingChatClient(inner)
+{
+    readonly Random _jitter = jitter ?? Random.Shared;
+    readonly Lock _jitterLock = new();
+
+    /// <inheritdoc/>
+    public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions = null, CancellationToken cancellationToken = default)
+    {
+        var list = messages as IList<ChatMessage> ?? messages.ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            var observed = HttpAttempt.Begin();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.AttemptTimeout);
+            Exception failure;
+            try
+            {
+                var response = await base.GetResponseAsync(list, chatOptions, timeout.Token).ConfigureAwait(false);
+                response.AdditionalProperties ??= [];
+                response.AdditionalProperties[ServiceCallTags.Attempts] = attempt;
+                return response;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+
+            var (transient, reason) = Classify(failure, observed, timeout.IsCancellationRequested);
+            if (!transient || attempt > options.MaxRetries)
+                throw new ServiceCallException(
+                    $"service call failed after {attempt} attempt(s): {reason}: {failure.Message}",
+                    attempt, observed.StatusCode, transient, failure);
+            await Task.Delay(DelayBefore(attempt, observed.RetryAfter), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions = null, CancellationToken cancellationToken = default) =>
+        StreamingAdapter.FromResponseAsync(GetResponseAsync(messages, chatOptions, cancellationToken));
+
+    /// <summary>The wait before the retry that follows failed attempt number <paramref name="attempt"/> (1-based).</summary>
+    public TimeSpan DelayBefore(int attempt, TimeSpan? retryAfter)
+    {
+        if (retryAfter is { } serverSays)
+            return serverSays < options.MaxRetryAfter ? serverSays : options.MaxRetryAfter;
+        var ceiling = Math.Min(options.MaxDelay.TotalMilliseconds, options.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
+        double draw;
+        lock (_jitterLock) draw = _jitter.NextDouble();
+        return TimeSpan.FromMilliseconds(draw * ceiling);
+    }
+
+    static (bool Transient, string Reason) Classify(Exception failure, HttpAttempt observed, bool timedOut)
+    {
+        if (observed.StatusCode is { } status)
+        {
+            if (status is 429 or 408 or 409 || status >= 500) return (true, $"HTTP {status}");
+            if (status >= 400) return (false, $"HTTP {status}");
+            return (true, $"HTTP {status} with an unreadable body"); // garbage or truncated JSON
+        }
+        if (timedOut || failure is TimeoutException || failure.InnerException is TimeoutException)
+            return (true, "timed out");
+        for (var e = failure; e is not null; e = e.InnerException)
+            if (e is HttpRequestException or IOException or SocketException)
+                return (true, "connection failed");
+        return (false, "error");
+    }
+}

@@ -1,0 +1,26 @@
+using LlamaDuo.Service.Cache;
+using LlamaDuo.Service.Ledger;
+using LlamaDuo.Service.Providers;
+using Microsoft.Extensions.AI;
+
+namespace LlamaDuo.Service.Middleware;
+
+/// <summary>Our middleware as <see cref="ChatClientBuilder"/> steps, in the style of MEAI's UseLogging.</summary>
+public static class ServiceChatClientBuilderExtensions
+{
+    /// <summary>Records every call in <paramref name="ledger"/>.</summary>
+    public static ChatClientBuilder UseLedger(this ChatClientBuilder builder, CallLedger ledger, PriceTable prices, string provider, string model, string? secret = null) =>
+        builder.Use(inner => new LedgerChatClient(inner, ledger, prices, provider, model, secret));
+
+    /// <summary>Answers repeated calls from <paramref name="cache"/>.</summary>
+    public static ChatClientBuilder UseResponseCache(this ChatClientBuilder builder, ResponseCache cache, string provider, string baseUrl, string model) =>
+        builder.Use(inner => new ResponseCachingChatClient(inner, cache, provider, baseUrl, model));
+
+    /// <summary>Retries transient failures with backoff honouring Retry-After.</summary>
+    public static ChatClientBuilder UseRetries(this ChatClientBuilder builder, RetryOptions options, Random? jitter = null) =>
+        builder.Use(inner => new RetryingChatClient(inner, options, jitter));
+
+    /// <summary>Bounds concurrency, requests per minute and tokens per minute.</summary>
+    public static ChatClientBuilder UseRateLimits(this ChatClientBuilder builder, RateLimitOptions limits) =>
+        builder.Use(inner => new RateLimitingChatClient(inner, limits));
+}

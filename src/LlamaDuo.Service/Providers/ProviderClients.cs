@@ -1,0 +1,51 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using Anthropic;
+using Microsoft.Extensions.AI;
+using OpenAI;
+
+namespace LlamaDuo.Service.Providers;
+
+/// <summary>
+/// The bare provider clients, before middleware. Both SDKs get retries switched off (ours is the only retry loop)
+/// and our HttpClient, so tests can watch the wire and the retry layer can see status codes and Retry-After.
+/// </summary>
+public static class ProviderClients
+{
+    /// <summary>Placeholder credential for servers that take none (the demo service, local servers).</summary>
+    public const string NoKey = "no-key";
+
+    /// <summary>The IChatClient for one provider, talking through <paramref name="http"/>.</summary>
+    public static IChatClient Create(ServiceOptions options, string? apiKey, HttpClient http) => options.Provider switch
+    {
+        ServiceProviders.Anthropic => Anthropic(options, apiKey ?? NoKey, http),
+        _ => OpenAiCompatible(options, apiKey ?? NoKey, http), // openai, openai-compatible, gemini, demo
+    };
+
+    static IChatClient OpenAiCompatible(ServiceOptions options, string apiKey, HttpClient http)
+    {
+        var clientOptions = new OpenAIClientOptions
+        {
+            Endpoint = new Uri(options.ResolvedBaseUrl),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+            // Our retry layer times each attempt; the SDK's own limit is only a backstop.
+            NetworkTimeout = TimeSpan.FromSeconds(options.TimeoutS * 2 + 5),
+            Transport = new HttpClientPipelineTransport(http),
+        };
+        return new OpenAIClient(new ApiKeyCredential(apiKey), clientOptions).GetChatClient(options.Model).AsIChatClient();
+    }
+
+    static IChatClient Anthropic(ServiceOptions options, string apiKey, HttpClient http)
+    {
+        var client = new AnthropicClient
+        {
+            ApiKey = apiKey,
+            BaseUrl = options.ResolvedBaseUrl,
+            MaxRetries = 0,
+            Timeout = TimeSpan.FromSeconds(options.TimeoutS * 2 + 5),
+            HttpClient = http,
+        };
+        // The Messages API requires max_tokens; calls that set MaxOutputTokens override this default.
+        return client.AsIChatClient(options.Model, defaultMaxOutputTokens: 1024);
+    }
+}

@@ -1,0 +1,31 @@
+using LlamaDuo.Service.Cache;
+using LlamaDuo.Service.Ledger;
+using Microsoft.Extensions.Logging;
+
+namespace LlamaDuo.Service.Providers;
+
+/// <summary>
+/// Optional pieces for <see cref="ServiceClientFactory.Create"/>: shared ledger and cache (one per run for the
+/// judge and the generator), a logger, the environment to read the key from, and for tests the HTTP handler and
+/// the jitter source.
+/// </summary>
+public sealed record ServiceClientParts
+{
+    /// <summary>A ledger to record into instead of opening options.LedgerPath (not disposed by the client).</summary>
+    public CallLedger? Ledger { get; init; }
+
+    /// <summary>A cache to use instead of opening options.CachePath (not disposed by the client).</summary>
+    public ResponseCache? Cache { get; init; }
+
+    /// <summary>Logs each call (MEAI's logging middleware); messages only at Trace level, never the key.</summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>Where the API key is read from; defaults to the process environment.</summary>
+    public Func<string, string?>? Environment { get; init; }
+
+    /// <summary>The innermost HTTP handler; defaults to a pooled SocketsHttpHandler.</summary>
+    public HttpMessageHandler? HttpHandler { get; init; }
+
+    /// <summary>Jitter source for retry backoff; defaults to Random.Shared.</summary>
+    public Random? Jitter { get; init; }
+}
