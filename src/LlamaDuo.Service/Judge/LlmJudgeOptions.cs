@@ -1,0 +1,31 @@
+namespace LlamaDuo.Service.Judge;
+
+/// <summary>
+/// How the LLM judge calls the service model. Defaults follow the paper where it has one (10 rounds per row).
+/// </summary>
+public sealed record LlmJudgeOptions
+{
+    /// <summary>Separate judge calls per row; the row score is their mean (paper: M = 10).</summary>
+    public int Rounds { get; init; } = 10;
+
+    /// <summary>Extra tries for a round whose reply cannot be parsed or whose call fails (0 = no retry).</summary>
+    public int MaxParseRetries { get; init; } = 2;
+
+    /// <summary>Judge calls in flight at once across all rows.</summary>
+    public int MaxConcurrentCalls { get; init; } = 8;
+
+    /// <summary>Sampling temperature; rounds differ through their seed and this temperature.</summary>
+    public float? Temperature { get; init; } = 0.7f;
+
+    /// <summary>Room for two scores and two one-sentence reasons.</summary>
+    public int MaxOutputTokens { get; init; } = 300;
+
+    /// <summary>Base of the per-round seed: the same base gives the same calls, so a rerun hits the response cache.</summary>
+    public long Seed { get; init; } = 1234;
+
+    /// <summary>Model id to request; null leaves it to the client.</summary>
+    public string? ModelId { get; init; }
+
+    /// <summary>Stage label put in ChatOptions.AdditionalProperties["llamaduo.stage"] for cost attribution.</summary>
+    public string StageLabel { get; init; } = "judge";
+}

@@ -1,0 +1,103 @@
+using LlamaDuo.Service.Judge;
+
+namespace LlamaDuo.Service.Tests.Judge;
+
+public class LlmJudgeTests
+{
+    static readonly JudgeItem Item = new("t1", "Name a colour.", "red", "blue");
+
+    [Fact]
+    public async Task RunsEveryRoundAsASeparateCallWithItsOwnSeedAndTheStageLabel()
+    {
+        var client = new ScriptedChatClient((_, o) => $"{{\"similarity\": {o!.Seed % 1000 + 10}, \"precision\": 50}}");
+        var judge = new LlmJudge(client, new LlmJudgeOptions { Rounds = 4, Seed = 0 });
+        var row = await judge.JudgeAsync(Item);
+
+        Assert.Equal(4, client.Calls.Count);
+        Assert.Equal(4, client.Calls.Select(c => c.Options!.Seed).Distinct().Count());
+        Assert.All(client.Calls, c => Assert.Equal("judge", c.Options!.AdditionalProperties![LlmJudge.StageProperty]));
+        Assert.True(row.Scored);
+        Assert.Equal(10, row.Similarity!.Value, 9);  // seeds 0, 1000, 2000, 3000 -> 10 each
+        Assert.Equal(50, row.Precision!.Value, 9);
+        Assert.Contains("red", client.Calls[0].Messages[1].Text);
+        Assert.Contains("blue", client.Calls[0].Messages[1].Text);
+    }
+
+    [Fact]
+    public async Task SameOptionsGiveSameCallsSoARerunCanHitTheCache()
+    {
+        var a = new ScriptedChatClient((_, _) => "{\"similarity\": 1, \"precision\": 1}");
+        var b = new ScriptedChatClient((_, _) => "{\"similarity\": 1, \"precision\": 1}");
+        await new LlmJudge(a, new LlmJudgeOptions { Rounds = 3, MaxConcurrentCalls = 1 }).JudgeAsync(Item);
+        await new LlmJudge(b, new LlmJudgeOptions { Rounds = 3, MaxConcurrentCalls = 1 }).JudgeAsync(Item);
+        Assert.Equal(a.Calls.Select(c => c.Options!.Seed).Order(), b.Calls.Select(c => c.Options!.Seed).Order());
+    }
+
+    [Fact]
+    public async Task NeverParseableReplyBecomesDiagnosticsNotAnException()
+    {
+        var client = new ScriptedChatClient((_, _) => "As an AI I would rather not grade this.");
+        var judge = new LlmJudge(client, new LlmJudgeOptions { Rounds = 3, MaxParseRetries = 2 });
+        var result = await JudgeRunner.RunAsync(judge, [Item, Item with { Id = "t2" }]);
+
+        Assert.Equal(2 * 3 * 3, client.Calls.Count);  // rows x rounds x (1 + retries)
+        Assert.Equal(18, result.Calls);
+        Assert.Equal(2, result.UnscoredRows);
+        Assert.All(result.Rows, r =>
+        {
+            Assert.False(r.Scored);
+            Assert.All(r.Calls, c => Assert.Equal(3, c.Attempts));
+            Assert.Contains(r.Diagnostics, d => d.Message.Contains("unparseable"));
+        });
+        Assert.False(result.Decision.Passed);
+    }
+
+    [Fact]
+    public async Task RetriesAnUnparseableReplyWithANewSeedAndStopsAtTheFirstGoodOne()
+    {
+        int n = 0;
+        var client = new ScriptedChatClient((_, _) => Interlocked.Increment(ref n) <= 2 ? "garbage" : "{\"similarity\": 80, \"precision\": 70}");
+        var row = await new LlmJudge(client, new LlmJudgeOptions { Rounds = 1, MaxParseRetries = 5 }).JudgeAsync(Item);
+        Assert.Equal(3, client.Calls.Count);
+        Assert.Equal(3, row.Calls.Single().Attempts);
+        Assert.Equal(3, client.Calls.Select(c => c.Options!.Seed).Distinct().Count());
+        Assert.Equal(80, row.Similarity);
+        Assert.Empty(row.Diagnostics);
+    }
+
+    [Fact]
+    public async Task RowScoreIsTheMeanOfSuccessfulRoundsOnly()
+    {
+        var client = new ScriptedChatClient((_, o) => (o!.Seed / 1000) switch
+        {
+            0 => "{\"similarity\": 90, \"precision\": 80}",
+            1 => "{\"similarity\": 70, \"precision\": 60}",
+            _ => "no scores here",
+        });
+        var row = await new LlmJudge(client, new LlmJudgeOptions { Rounds = 3, MaxParseRetries = 0, Seed = 0 }).JudgeAsync(Item);
+        Assert.Equal(80, row.Similarity!.Value, 9);
+        Assert.Equal(70, row.Precision!.Value, 9);
+        Assert.Single(row.Diagnostics);
+        Assert.Equal(2, row.Diagnostics[0].Round);
+    }
+
+    [Fact]
+    public async Task ClientExceptionsAreRecordedAndConcurrencyIsBounded()
+    {
+        int inFlight = 0, peak = 0;
+        var client = new ScriptedChatClient((_, _) =>
+        {
+            int now = Interlocked.Increment(ref inFlight);
+            lock (typeof(LlmJudgeTests)) peak = Math.Max(peak, now);
+            Thread.Sleep(5);
+            Interlocked.Decrement(ref inFlight);
+            throw new HttpRequestException("503 after retries");
+        });
+        var judge = new LlmJudge(client, new LlmJudgeOptions { Rounds = 4, MaxParseRetries = 0, MaxConcurrentCalls = 2 });
+        var items = Enumerable.Range(0, 6).Select(i => Item with { Id = $"r{i}" }).ToList();
+        var result = await JudgeRunner.RunAsync(judge, items, new JudgeRunOptions { MaxConcurrentRows = 6 });
+        Assert.Equal(6, result.UnscoredRows);
+        Assert.Contains("HttpRequestException", result.Rows[0].Diagnostics[0].Message);
+        Assert.True(peak <= 2, $"peak {peak}");
+    }
+}
