@@ -35,6 +35,9 @@ public sealed class LlamaDuoServer : IAsyncDisposable
     /// <summary>Generations running right now (at most <see cref="ServerOptions.Parallel"/>).</summary>
     public long Running => gate.Running;
 
+    /// <summary>Requests waiting for a generation slot.</summary>
+    public long Queued => gate.Queued;
+
     /// <summary>
     /// Binds and starts serving. Refuses a non-loopback host without <see cref="ServerOptions.AllowNonLoopback"/>, and
     /// reports a port already in use, as <see cref="InputException"/>.

@@ -35,19 +35,22 @@ internal sealed class ErrorTranslator(RequestDelegate next, ILogger<ErrorTransla
     static ApiException Translate(Exception e) => e switch
     {
         ApiException api => api,
+        JsonException json when IsSyntaxError(json) => ApiException.BadRequest($"The request body is not valid JSON: {FirstSentence(json.Message)}"),
         JsonException json => ApiException.BadRequest(DescribeJsonError(json), ParamOf(json.Path)),
         InputException input => ApiException.BadRequest(input.Message, input.Field, input.Field is null ? null : "invalid_value"),
         BadHttpRequestException bad => new ApiException(bad.StatusCode, bad.Message, "invalid_request_error"),
         _ => new ApiException(500, "The server failed to generate a response; see the server log.", "server_error"),
     };
 
+    // The reader's own syntax errors come wrapped in an internal JsonReaderException; type mismatches do not.
+    static bool IsSyntaxError(JsonException e) => e.InnerException?.GetType().Name == "JsonReaderException";
+
     static string DescribeJsonError(JsonException e)
     {
         // The serializer's own messages name CLR types ("System.Nullable`1[System.Single]"); say it in wire terms.
         var param = ParamOf(e.Path);
-        if (e.InnerException is not null || e.Message.Contains("could not be converted", StringComparison.Ordinal))
-            return param is null ? "The request body is not valid JSON." : $"Invalid type for '{param}'.";
-        if (e.Path is null or "$") return $"The request body is not valid JSON: {FirstSentence(e.Message)}";
+        if (param is null) return "The request body must be a JSON object.";
+        if (e.Message.Contains("could not be converted", StringComparison.Ordinal)) return $"Invalid type for '{param}'.";
         return $"Invalid value for '{param}': {FirstSentence(e.Message)}";
     }
 
