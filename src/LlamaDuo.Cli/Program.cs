@@ -9,5 +9,6 @@ app.Configure(config =>
     config.PropagateExceptions();
     // Each area registers its own commands; see Commands/*.cs.
     config.AddCommand<VersionCommand>("version").WithDescription("Print the LlamaDuo version.");
+    config.AddCommand<LlamaDuo.Cli.Commands.Serve.ServeCommand>("serve").WithDescription("Serve a model over an OpenAI-compatible HTTP API.");
 });
 return CliErrors.Run(() => app.Run(args));
