@@ -1,0 +1,89 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LlamaDuo.Torch.Lora;
+
+/// <summary>
+/// A frozen projection plus a trainable low-rank update: <c>y = W0 x + (alpha / r) B A x</c>, with A [r, in] drawn
+/// kaiming-uniform (as PEFT does) and B [out, r] zero, so a fresh adapter leaves the output exactly unchanged.
+/// Dropout (training only) applies to the adapter's input, not to the base path.
+/// The base must return the input's dtype; for a bf16 frozen base wrap it in <see cref="FrozenLinear"/> first. A and B
+/// stay fp32 and the update is computed in fp32, then added in the caller's dtype.
+/// Parameter names follow PEFT: <c>base_layer</c>, <c>lora_A</c>, <c>lora_B</c>.
+/// </summary>
+public sealed class LoraLinear : nn.Module<Tensor, Tensor>
+{
+    readonly nn.Module<Tensor, Tensor> base_layer;
+    readonly Parameter lora_A; // [r, in]
+    readonly Parameter lora_B; // [out, r]
+
+    /// <summary>Wraps <paramref name="baseLayer"/> (any projection whose parameter "weight" is [out, in]).</summary>
+    public LoraLinear(nn.Module<Tensor, Tensor> baseLayer, int rank, double alpha, double dropout, string name = "lora")
+        : base(name)
+    {
+        var weight = WeightOf(baseLayer);
+        OutFeatures = weight.shape[0];
+        InFeatures = weight.shape[1];
+        if (rank < 1 || rank > Math.Min(InFeatures, OutFeatures))
+            throw new Core.Errors.InputException(
+                $"LoRA rank must be between 1 and the smaller side of the layer ({Math.Min(InFeatures, OutFeatures)} for a [{OutFeatures}, {InFeatures}] projection)",
+                field: "rank", value: rank.ToString());
+        Rank = rank;
+        Alpha = alpha;
+        Dropout = dropout;
+        base_layer = baseLayer;
+        var device = weight.device;
+        lora_A = new Parameter(empty(rank, InFeatures, dtype: ScalarType.Float32, device: device));
+        lora_B = new Parameter(zeros(OutFeatures, rank, dtype: ScalarType.Float32, device: device));
+        using (no_grad()) nn.init.kaiming_uniform_(lora_A, a: Math.Sqrt(5));
+        RegisterComponents();
+        foreach (var p in base_layer.parameters()) p.requires_grad = false;
+    }
+
+    public long InFeatures { get; }
+    public long OutFeatures { get; }
+    public int Rank { get; }
+    public double Alpha { get; }
+    public double Dropout { get; }
+
+    /// <summary>alpha / r.</summary>
+    public double Scale => Alpha / Rank;
+
+    /// <summary>The wrapped projection (frozen).</summary>
+    public nn.Module<Tensor, Tensor> BaseLayer => base_layer;
+
+    /// <summary>A, [r, in].</summary>
+    public Parameter A => lora_A;
+
+    /// <summary>B, [out, r].</summary>
+    public Parameter B => lora_B;
+
+    public override Tensor forward(Tensor x)
+    {
+        var y = base_layer.call(x);                                  // [..., out], in x's dtype
+        using var h = x.dtype == ScalarType.Float32 ? x.alias() : x.to(ScalarType.Float32);
+        using var dropped = training && Dropout > 0 ? nn.functional.dropout(h, Dropout, training: true) : h.alias();
+        using var down = nn.functional.linear(dropped, lora_A);     // [..., r]
+        using var up = nn.functional.linear(down, lora_B);          // [..., out]
+        using var delta = up.mul(Scale);
+        using var deltaInX = delta.dtype == y.dtype ? delta.alias() : delta.to(y.dtype);
+        using (y) return y.add(deltaInX);
+    }
+
+    /// <summary>(alpha / r) B A in fp32, [out, in]: what merging adds to the base weight.</summary>
+    public Tensor Delta()
+    {
+        using var _ = no_grad();
+        using var ba = lora_B.matmul(lora_A);
+        return ba.mul(Scale);
+    }
+
+    /// <summary>The "weight" parameter of a projection module; throws when it has none.</summary>
+    public static Parameter WeightOf(nn.Module<Tensor, Tensor> projection)
+    {
+        foreach (var (name, p) in projection.named_parameters(recurse: false))
+            if (name == "weight") return p;
+        throw new ArgumentException($"module {projection.GetName()} has no 'weight' parameter, so it cannot carry a LoRA adapter");
+    }
+}

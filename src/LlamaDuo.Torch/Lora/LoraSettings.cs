@@ -1,0 +1,39 @@
+namespace LlamaDuo.Torch.Lora;
+
+/// <summary>
+/// Shape of a LoRA adapter: which projections get one, the rank r, the scale numerator alpha (the update is scaled by
+/// alpha / r) and the dropout applied to the adapter's input during training. Defaults follow the LlamaDuo paper
+/// (r 8, alpha 2r, dropout 0.05) on the attention projections.
+/// </summary>
+public sealed record LoraSettings
+{
+    /// <summary>Every projection name a Llama block has, in the order the PEFT configs list them.</summary>
+    public static readonly IReadOnlyList<string> AllTargets = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+
+    public int Rank { get; init; } = 8;
+    public double Alpha { get; init; } = 16;
+    public double Dropout { get; init; } = 0.05;
+
+    /// <summary>Projection names (the last part of the module name), e.g. "q_proj"; short forms "q".."down" are accepted by <see cref="ParseTargets"/>.</summary>
+    public IReadOnlyList<string> Targets { get; init; } = ["q_proj", "k_proj", "v_proj", "o_proj"];
+
+    /// <summary>alpha / r: the factor on B A x.</summary>
+    public double Scale => Alpha / Rank;
+
+    /// <summary>Parses "q,k,v,o" or "q_proj,v_proj" or "all" into full projection names; unknown names are an <see cref="Core.Errors.InputException"/>.</summary>
+    public static IReadOnlyList<string> ParseTargets(string text, string field = "targets")
+    {
+        if (text.Trim() == "all") return AllTargets;
+        var names = new List<string>();
+        foreach (var raw in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var name = raw.EndsWith("_proj", StringComparison.Ordinal) ? raw : raw + "_proj";
+            if (!AllTargets.Contains(name))
+                throw new Core.Errors.InputException($"unknown LoRA target; use some of {string.Join(",", AllTargets)} (or q,k,v,o,gate,up,down, or all)",
+                    field: field, value: raw);
+            if (!names.Contains(name)) names.Add(name);
+        }
+        if (names.Count == 0) throw new Core.Errors.InputException("no LoRA target given", field: field, value: text);
+        return names;
+    }
+}

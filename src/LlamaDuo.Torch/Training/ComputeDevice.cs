@@ -1,0 +1,48 @@
+using LlamaDuo.Core.Errors;
+using static TorchSharp.torch;
+
+namespace LlamaDuo.Torch.Training;
+
+/// <summary>Picks the device and the frozen base's dtype from what this machine can do.</summary>
+public static class ComputeDevice
+{
+    /// <summary>The TorchSharp device for "cpu" or "cuda"; CUDA without TorchSharp's CUDA backend is bad input.</summary>
+    public static Device Resolve(string name)
+    {
+        if (name == "cpu") return CPU;
+        if (name == "cuda")
+        {
+            if (!cuda.is_available())
+                throw new InputException("CUDA is not available: TorchSharp's CUDA backend (TorchSharp-cuda-linux) is not installed or no GPU is visible; use --device cpu",
+                    field: "device", value: name);
+            return CUDA;
+        }
+        throw new InputException("device must be cpu or cuda", field: "device", value: name);
+    }
+
+    /// <summary>True when the CPU has native bf16 dot products (AVX-512 BF16 or AMX-BF16), read from /proc/cpuinfo.</summary>
+    public static bool CpuHasFastBf16()
+    {
+        const string cpuinfo = "/proc/cpuinfo";
+        if (!File.Exists(cpuinfo)) return false;
+        foreach (var line in File.ReadLines(cpuinfo))
+        {
+            if (!line.StartsWith("flags", StringComparison.Ordinal)) continue;
+            var flags = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return flags.Contains("avx512_bf16") || flags.Contains("amx_bf16");
+        }
+        return false;
+    }
+
+    /// <summary>The frozen base's dtype for <paramref name="requested"/> on <paramref name="device"/>.</summary>
+    public static ScalarType BaseDtype(TrainDtype requested, TrainMethod method, Device device) => requested switch
+    {
+        TrainDtype.Float32 => ScalarType.Float32,
+        TrainDtype.BFloat16 => ScalarType.BFloat16,
+        _ when method == TrainMethod.Full => ScalarType.Float32,
+        _ => device.type == TorchSharp.DeviceType.CUDA || CpuHasFastBf16() ? ScalarType.BFloat16 : ScalarType.Float32,
+    };
+
+    /// <summary>"float32" / "bfloat16", as Hugging Face configs spell dtypes.</summary>
+    public static string Name(ScalarType dtype) => dtype == ScalarType.BFloat16 ? "bfloat16" : "float32";
+}

@@ -1,0 +1,13 @@
+namespace LlamaDuo.Torch.Training;
+
+/// <summary>
+/// One tokenized training example. <see cref="IsTarget"/>[t] says whether token t is scored: the model's output at
+/// position t - 1 is trained to predict it (so position 0 is never a target).
+/// </summary>
+public sealed record EncodedExample(string Id, int[] Ids, bool[] IsTarget)
+{
+    public int Length => Ids.Length;
+
+    /// <summary>Number of scored tokens.</summary>
+    public int TargetCount => IsTarget.Count(t => t);
+}

@@ -1,0 +1,69 @@
+using static TorchSharp.torch;
+
+namespace LlamaDuo.Torch.Training;
+
+/// <summary>
+/// A padded batch and where its loss is taken. Rows are right-padded to the longest row (the causal mask already keeps
+/// real tokens from seeing the padding after them), and the loss uses only <see cref="Positions"/>: indices into the
+/// flattened [B * T] hidden states whose next token is a target, with <see cref="Targets"/> the ids to predict there.
+/// Applying the output head only at those positions avoids most of the head's cost (32000 x 288 for stories15M).
+/// </summary>
+public sealed class SftBatch : IDisposable
+{
+    SftBatch(Tensor inputIds, Tensor positions, Tensor targets, long tokens)
+    {
+        InputIds = inputIds;
+        Positions = positions;
+        Targets = targets;
+        Tokens = tokens;
+    }
+
+    /// <summary>[B, T] int64 token ids (padding after each row's end).</summary>
+    public Tensor InputIds { get; }
+
+    /// <summary>[N] int64 flat positions b * T + (t - 1) for every target token t.</summary>
+    public Tensor Positions { get; }
+
+    /// <summary>[N] int64 ids of the target tokens.</summary>
+    public Tensor Targets { get; }
+
+    /// <summary>Real (non-padding) tokens in the batch.</summary>
+    public long Tokens { get; }
+
+    /// <summary>Number of scored tokens (N).</summary>
+    public long TargetCount => Targets.shape[0];
+
+    /// <summary>Pads <paramref name="rows"/> with <paramref name="padId"/> and gathers the target positions.</summary>
+    public static SftBatch Collate(IReadOnlyList<EncodedExample> rows, int padId, Device device)
+    {
+        var width = rows.Max(r => r.Length);
+        var ids = new long[rows.Count * width];
+        var positions = new List<long>();
+        var targets = new List<long>();
+        long tokens = 0;
+        for (var b = 0; b < rows.Count; b++)
+        {
+            var row = rows[b];
+            tokens += row.Length;
+            for (var t = 0; t < width; t++) ids[b * width + t] = t < row.Length ? row.Ids[t] : padId;
+            for (var t = 1; t < row.Length; t++)
+            {
+                if (!row.IsTarget[t]) continue;
+                positions.Add(b * (long)width + t - 1);
+                targets.Add(row.Ids[t]);
+            }
+        }
+        return new SftBatch(
+            tensor(ids, [rows.Count, width], dtype: ScalarType.Int64, device: device),
+            tensor(positions.ToArray(), dtype: ScalarType.Int64, device: device),
+            tensor(targets.ToArray(), dtype: ScalarType.Int64, device: device),
+            tokens);
+    }
+
+    public void Dispose()
+    {
+        InputIds.Dispose();
+        Positions.Dispose();
+        Targets.Dispose();
+    }
+}

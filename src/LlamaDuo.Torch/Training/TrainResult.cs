@@ -1,0 +1,53 @@
+namespace LlamaDuo.Torch.Training;
+
+/// <summary>One optimiser step's training loss (mean over its target tokens) and learning rate.</summary>
+public sealed record LossPoint(int Step, int Epoch, double Loss, double LearningRate);
+
+/// <summary>Mean loss on the held-out slice at the end of an epoch.</summary>
+public sealed record EvalPoint(int Step, int Epoch, double Loss);
+
+/// <summary>What a training run did and where it put its outputs; also written as train_result.json.</summary>
+public sealed record TrainResult
+{
+    public required string OutputDir { get; init; }
+    /// <summary>The PEFT adapter folder (LoRA), else null.</summary>
+    public string? AdapterDir { get; init; }
+    /// <summary>The Hugging Face folder of the trained weights (full fine-tuning), else null.</summary>
+    public string? ModelDir { get; init; }
+    public required string Method { get; init; }
+    /// <summary>"float32" or "bfloat16": the frozen base's precision.</summary>
+    public required string Dtype { get; init; }
+    public required string Device { get; init; }
+    public int Steps { get; init; }
+    public int StepsPerEpoch { get; init; }
+    public int Epochs { get; init; }
+    /// <summary>Rows trained on (after drops and the held-out slice).</summary>
+    public int Examples { get; init; }
+    public int HeldOut { get; init; }
+    /// <summary>Rows cut to the maximum length.</summary>
+    public int Truncated { get; init; }
+    /// <summary>Rows left out: over-long under the drop policy, or with no target token left.</summary>
+    public int Dropped { get; init; }
+    public int MaxLength { get; init; }
+    public long TrainableParameters { get; init; }
+    /// <summary>Real tokens (padding excluded) processed by training steps.</summary>
+    public long Tokens { get; init; }
+    /// <summary>Wall time of the training steps (evaluation and checkpoints excluded), over all sessions of the run.</summary>
+    public double TrainSeconds { get; init; }
+    public double TokensPerSecond => TrainSeconds > 0 ? Tokens / TrainSeconds : 0;
+    /// <summary>The step this session resumed after, or null for a fresh run.</summary>
+    public int? ResumedFromStep { get; init; }
+    public IReadOnlyList<LossPoint> LossHistory { get; init; } = [];
+    public IReadOnlyList<EvalPoint> EvalHistory { get; init; } = [];
+    public double? FinalLoss => LossHistory.Count > 0 ? LossHistory[^1].Loss : null;
+}
+
+/// <summary>A progress report, sent every few steps and after each held-out evaluation.</summary>
+public sealed record TrainProgress(int Step, int TotalSteps, int Epoch, double Loss, double LearningRate, double TokensPerSecond,
+    TimeSpan Eta, double? EvalLoss = null)
+{
+    /// <summary>One line for a log: step, loss, lr, tokens/s, ETA.</summary>
+    public override string ToString() => EvalLoss is { } eval
+        ? $"epoch {Epoch + 1} done at step {Step}/{TotalSteps}: held-out loss {eval:F4}"
+        : $"step {Step}/{TotalSteps} epoch {Epoch + 1} loss {Loss:F4} lr {LearningRate:E2} {TokensPerSecond:F0} tok/s eta {Eta:hh\\:mm\\:ss}";
+}
