@@ -1,0 +1,58 @@
+namespace LlamaDuo.Torch.Tests.Tokenizers;
+
+/// <summary>
+/// Texts the tokenizers are compared on: hand-picked cases (English, code, numbers, whitespace runs, emoji, CJK,
+/// accents, contractions, special tokens inline) plus deterministic random mixtures of fragments.
+/// </summary>
+internal static class TokenizerCorpus
+{
+    static readonly string[] HandPicked =
+    [
+        "Hello world", "Hello, world! How are you doing today?", "  two  spaces", "   leading and trailing   ",
+        "tabs\tand\nnewlines\n\n\nthree", "\n", " ", "a", "The quick brown fox jumps over the lazy dog.",
+        "def add(a, b):\n    return a + b\n", "for (int i = 0; i < 10; i++) { x += i; }", "if x == 3:\n\tprint('ok')",
+        "1234567890", "3.14159 and 2,718,281", "Numbers: 1 22 333 4444 55555 666666", "Price: $1,299.99 (-15%)",
+        "😀 emoji 🎉🎉 and 👨‍👩‍👧 family", "日本語のテキストです。", "中文测试：你好，世界！", "한국어 텍스트",
+        "café naïve résumé Ångström", "Ünïcödé ß ẞ", "Привет, мир!", "مرحبا بالعالم", "¿Qué tal? ¡Bien!",
+        "I'm sure they'll say it's fine, we've done it, you'd agree", "DON'T SHOUT IT'S LOUD",
+        "<|im_start|>user\nHi<|im_end|>\n", "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>",
+        "<s>[INST] Hi [/INST] Hello</s>", "<start_of_turn>user\nHi<end_of_turn>\n", "text <|endoftext|> more",
+        "xml <tag attr=\"v\">body</tag>", "https://example.com/path?q=1&r=2#frag", "email: someone@example.org",
+        "    indented code\n        deeper", "mixed\r\nline endings\r\n", new string('a', 300), string.Concat(Enumerable.Repeat("word ", 50)),
+        "\u00a0nbsp\u3000ideographic space", "∑ ∫ √ ≠ ≤ ≥ π", "CamelCaseIdentifierName snake_case_name kebab-case-name",
+        "Once upon a time, there was a little girl named Lily.", "A: yes\nQ: who?", "Zero-width\u200bjoiner",
+        "“curly quotes” and ‘single’ — dash…", "\"quoted\" 'single' `tick`", "...!!!???", "a\n\n\n\n\nb", "x     y",
+    ];
+
+    static readonly string[] Fragments =
+    [
+        "the", "The", "cat", "sat", "on", "mat", "tokenization", "unbelievable", "42", "1999", "3.5", "100,000",
+        "😀", "🚀", "日本", "語", "中文", "é", "ü", "ß", "Ω", "—", "...", "!", "?", "(", ")", "{", "}", "=>", "==",
+        "it's", "we'll", "'re", "don't", "x_1", "fooBar", "://", "#", "@", "$", "%", "\\n", "naïve", "über", "Ünï",
+        "<|im_end|>", "<s>", "</s>", "<|eot_id|>", "<end_of_turn>", "   ", "\t", "\n", "\n\n", "  \n",
+    ];
+
+    static readonly string[] Separators = ["", " ", " ", " ", "  ", "\n", "\t", " \n"];
+
+    /// <summary>Hand-picked cases followed by <paramref name="generated"/> random mixtures (seeded).</summary>
+    public static IReadOnlyList<string> Texts(int generated = 150)
+    {
+        var texts = new List<string>(HandPicked);
+        var random = new Random(1234);
+        for (int i = 0; i < generated; i++)
+        {
+            int n = random.Next(1, 9);
+            var parts = new List<string>();
+            for (int j = 0; j < n; j++)
+            {
+                parts.Add(Fragments[random.Next(Fragments.Length)]);
+                parts.Add(Separators[random.Next(Separators.Length)]);
+            }
+            texts.Add(string.Concat(parts));
+        }
+        return texts;
+    }
+
+    /// <summary>True when <paramref name="text"/> holds no special-token-like markup (for exact round trips).</summary>
+    public static bool IsPlain(string text) => !text.Contains('<');
+}
