@@ -1,0 +1,20 @@
+namespace LlamaDuo.Pipeline.Config;
+
+/// <summary>The <c>student</c> section: the small local model and how it is fine-tuned.</summary>
+public sealed record StudentOptions
+{
+    /// <summary>"stories15m" (cached automatically), a llama2.c .bin file, or a Hugging Face model folder.</summary>
+    public string Model { get; init; } = "stories15m";
+
+    /// <summary>lora or full fine-tuning.</summary>
+    public TrainingMethod Method { get; init; } = TrainingMethod.Lora;
+
+    /// <summary>Chat template name overriding the model's own (for example chatml); null keeps the model's.</summary>
+    public string? Template { get; init; }
+
+    /// <summary>Optimisation settings.</summary>
+    public TrainingOptions Training { get; init; } = new();
+
+    /// <summary>Adapter settings, used when method is lora.</summary>
+    public LoraOptions Lora { get; init; } = new();
+}

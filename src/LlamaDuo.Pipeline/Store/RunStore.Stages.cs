@@ -1,0 +1,55 @@
+using System.Text.Json;
+
+namespace LlamaDuo.Pipeline.Store;
+
+public sealed partial class RunStore
+{
+    /// <summary>
+    /// Marks a stage as started, unless it is already done: returns false then, and the caller skips the stage (this is
+    /// how resume avoids repeating work). A stage that was running when the process died, or that failed, starts again.
+    /// </summary>
+    public bool TryStartStage(int round, string stage)
+    {
+        if (GetStage(round, stage)?.Status == StageStatus.Done) return false;
+        Execute("""
+            INSERT INTO stages(round, name, status, started, attempts) VALUES($r, $n, 'running', $now, 1)
+            ON CONFLICT(round, name) DO UPDATE SET status = 'running', started = $now, ended = NULL, error = NULL, attempts = attempts + 1
+            """, ("$r", round), ("$n", stage), ("$now", Now()));
+        return true;
+    }
+
+    /// <summary>Marks a stage done with its outputs (paths relative to the run folder). Repeating it keeps the first completion.</summary>
+    public void CompleteStage(int round, string stage, IReadOnlyList<string>? outputs = null)
+    {
+        var json = JsonSerializer.Serialize(outputs ?? []);
+        Execute("""
+            INSERT INTO stages(round, name, status, started, ended, outputs, attempts) VALUES($r, $n, 'done', $now, $now, $o, 1)
+            ON CONFLICT(round, name) DO UPDATE SET status = 'done', ended = $now, outputs = $o, error = NULL WHERE status <> 'done'
+            """, ("$r", round), ("$n", stage), ("$now", Now()), ("$o", json));
+    }
+
+    /// <summary>Marks a stage failed with the error message; a later resume starts it again.</summary>
+    public void FailStage(int round, string stage, string error) => Execute("""
+        INSERT INTO stages(round, name, status, started, ended, error, attempts) VALUES($r, $n, 'failed', $now, $now, $e, 1)
+        ON CONFLICT(round, name) DO UPDATE SET status = 'failed', ended = $now, error = $e
+        """, ("$r", round), ("$n", stage), ("$now", Now()), ("$e", error));
+
+    public bool IsStageDone(int round, string stage) => GetStage(round, stage)?.Status == StageStatus.Done;
+
+    public StageRecord? GetStage(int round, string stage) => QueryStages("WHERE round = $r AND name = $n", ("$r", round), ("$n", stage)).FirstOrDefault();
+
+    /// <summary>Every stage record, by round then start time.</summary>
+    public IReadOnlyList<StageRecord> Stages() => QueryStages("ORDER BY round, started");
+
+    List<StageRecord> QueryStages(string where, params (string, object?)[] args)
+    {
+        using var cmd = Command($"SELECT round, name, status, started, ended, outputs, error, attempts FROM stages {where}", args);
+        using var r = cmd.ExecuteReader();
+        var list = new List<StageRecord>();
+        while (r.Read())
+            list.Add(new StageRecord(r.GetInt32(0), r.GetString(1), Enum.Parse<StageStatus>(r.GetString(2), ignoreCase: true),
+                r.IsDBNull(3) ? null : Time(r.GetString(3)), r.IsDBNull(4) ? null : Time(r.GetString(4)),
+                JsonSerializer.Deserialize<string[]>(r.GetString(5)) ?? [], r.IsDBNull(6) ? null : r.GetString(6), r.GetInt32(7)));
+        return list;
+    }
+}
