@@ -1,0 +1,50 @@
+namespace LlamaDuo.Service.Dedup;
+
+/// <summary>
+/// Thresholds for dedup and decontamination. Defaults suit free-text instruction data (no_robots-like rows); a
+/// templated task whose distinct rows share most of their words (the quickstart's stories) needs a higher Jaccard
+/// threshold and longer n-grams: see docs/judge.md and <see cref="ForTemplatedText"/>.
+/// </summary>
+public sealed record DedupOptions
+{
+    /// <summary>
+    /// Jaccard similarity of word 3-shingles at which LSH proposes two rows as near duplicates. Set for recall: an 8%
+    /// word-level edit already brings 3-shingle Jaccard down to about 0.65, so 0.5 finds light paraphrases and the
+    /// ROUGE-L confirmation (<see cref="RougeLThreshold"/>) keeps distinct rows apart.
+    /// </summary>
+    public double JaccardThreshold { get; init; } = 0.5;
+
+    /// <summary>Words per shingle.</summary>
+    public int ShingleSize { get; init; } = 3;
+
+    /// <summary>MinHash permutations; LSH bands and rows are chosen from these and the threshold.</summary>
+    public int Permutations { get; init; } = 128;
+
+    /// <summary>Weights of the false-positive and false-negative areas when choosing bands (recall favoured).</summary>
+    public double FalsePositiveWeight { get; init; } = 0.15;
+    public double FalseNegativeWeight { get; init; } = 0.85;
+
+    /// <summary>ROUGE-L F1 (0-1) an LSH candidate must reach to be confirmed as a near duplicate (of a synthetic, train or test row).</summary>
+    public double RougeLThreshold { get; init; } = 0.7;
+
+    /// <summary>Word n-gram length for decontamination against test rows.</summary>
+    public int ContaminationNgram { get; init; } = 8;
+
+    /// <summary>
+    /// Share (0-1) of a synthetic row's n-grams found in one test row (or of that test row's n-grams, whichever set is
+    /// smaller) at which the row is dropped as contaminated.
+    /// </summary>
+    public double ContaminationThreshold { get; init; } = 0.5;
+
+    /// <summary>Seed for the MinHash permutations.</summary>
+    public int Seed { get; init; } = 20240826;
+
+    /// <summary>Settings for templated text where distinct rows share most words (e.g. the quickstart's stories).</summary>
+    public static DedupOptions ForTemplatedText { get; } = new()
+    {
+        JaccardThreshold = 0.9,
+        RougeLThreshold = 0.95,
+        ContaminationNgram = 13,
+        ContaminationThreshold = 0.8,
+    };
+}
