@@ -6,9 +6,6 @@ public sealed record RetryOptions
     /// <summary>Retries after the first attempt.</summary>
     public int MaxRetries { get; init; } = 6;
 
-    /// <summary>Each attempt is cancelled after this long and counted as a timeout.</summary>
-    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
     /// <summary>Backoff before retry n (0-based) is drawn uniformly from [0, min(MaxDelay, BaseDelay * 2^n)] ("full jitter").</summary>
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
 

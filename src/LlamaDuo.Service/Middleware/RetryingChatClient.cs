@@ -1,16 +1,20 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LlamaDuo.Service.Middleware;
 
 /// <summary>
 /// Retries transient failures (429, 408, 409, 5xx, attempt timeouts, dropped connections, unreadable bodies) with
 /// exponential backoff and full jitter, waiting at least the server's Retry-After when it sends one. The provider
+/// attempt timeout is the job of <see cref="AttemptTimeoutChatClient"/> further in. The provider
 /// SDKs' own retries are switched off (see ServiceClientFactory) so this is the only retry loop. A call that
 /// fails for good throws <see cref="ServiceCallException"/> carrying the attempt count.
 /// </summary>
-public sealed class RetryingChatClient(IChatClient inner, RetryOptions options, Random? jitter = null) : DelegatingChatClient(inner)
+public sealed class RetryingChatClient(IChatClient inner, RetryOptions options, Random? jitter = null, ILogger? logger = null) : DelegatingChatClient(inner)
 {
+    readonly ILogger _log = logger ?? NullLogger.Instance;
     readonly Random _jitter = jitter ?? Random.Shared;
     readonly Lock _jitterLock = new();
 
@@ -21,12 +25,10 @@ public sealed class RetryingChatClient(IChatClient inner, RetryOptions options, 
         for (var attempt = 1; ; attempt++)
         {
             var observed = HttpAttempt.Begin();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.AttemptTimeout);
             Exception failure;
             try
             {
-                var response = await base.GetResponseAsync(list, chatOptions, timeout.Token).ConfigureAwait(false);
+                var response = await base.GetResponseAsync(list, chatOptions, cancellationToken).ConfigureAwait(false);
                 response.AdditionalProperties ??= [];
                 response.AdditionalProperties[ServiceCallTags.Attempts] = attempt;
                 return response;
@@ -40,12 +42,14 @@ public sealed class RetryingChatClient(IChatClient inner, RetryOptions options, 
                 failure = e;
             }
 
-            var (transient, reason) = Classify(failure, observed, timeout.IsCancellationRequested);
+            var (transient, reason) = Classify(failure, observed);
             if (!transient || attempt > options.MaxRetries)
                 throw new ServiceCallException(
                     $"service call failed after {attempt} attempt(s): {reason}: {failure.Message}",
                     attempt, observed.StatusCode, transient, failure);
-            await Task.Delay(DelayBefore(attempt, observed.RetryAfter), cancellationToken).ConfigureAwait(false);
+            var wait = DelayBefore(attempt, observed.RetryAfter);
+            _log.LogInformation("service call attempt {Attempt} failed ({Reason}); retrying in {WaitMs:F0} ms", attempt, reason, wait.TotalMilliseconds);
+            await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -64,7 +68,7 @@ public sealed class RetryingChatClient(IChatClient inner, RetryOptions options, 
         return TimeSpan.FromMilliseconds(draw * ceiling);
     }
 
-    static (bool Transient, string Reason) Classify(Exception failure, HttpAttempt observed, bool timedOut)
+    static (bool Transient, string Reason) Classify(Exception failure, HttpAttempt observed)
     {
         if (observed.StatusCode is { } status)
         {
@@ -72,7 +76,7 @@ public sealed class RetryingChatClient(IChatClient inner, RetryOptions options, 
             if (status >= 400) return (false, $"HTTP {status}");
             return (true, $"HTTP {status} with an unreadable body"); // garbage or truncated JSON
         }
-        if (timedOut || failure is TimeoutException || failure.InnerException is TimeoutException)
+        if (failure is TimeoutException || failure.InnerException is TimeoutException)
             return (true, "timed out");
         for (var e = failure; e is not null; e = e.InnerException)
             if (e is HttpRequestException or IOException or SocketException)

@@ -2,6 +2,7 @@ using LlamaDuo.Service.Cache;
 using LlamaDuo.Service.Ledger;
 using LlamaDuo.Service.Providers;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 
 namespace LlamaDuo.Service.Middleware;
 
@@ -17,10 +18,14 @@ public static class ServiceChatClientBuilderExtensions
         builder.Use(inner => new ResponseCachingChatClient(inner, cache, provider, baseUrl, model));
 
     /// <summary>Retries transient failures with backoff honouring Retry-After.</summary>
-    public static ChatClientBuilder UseRetries(this ChatClientBuilder builder, RetryOptions options, Random? jitter = null) =>
-        builder.Use(inner => new RetryingChatClient(inner, options, jitter));
+    public static ChatClientBuilder UseRetries(this ChatClientBuilder builder, RetryOptions options, Random? jitter = null, ILoggerFactory? loggers = null) =>
+        builder.Use(inner => new RetryingChatClient(inner, options, jitter, loggers?.CreateLogger<RetryingChatClient>()));
 
     /// <summary>Bounds concurrency, requests per minute and tokens per minute.</summary>
     public static ChatClientBuilder UseRateLimits(this ChatClientBuilder builder, RateLimitOptions limits) =>
         builder.Use(inner => new RateLimitingChatClient(inner, limits));
+
+    /// <summary>Cancels a request on the wire after <paramref name="timeout"/> with a TimeoutException.</summary>
+    public static ChatClientBuilder UseAttemptTimeout(this ChatClientBuilder builder, TimeSpan timeout) =>
+        builder.Use(inner => new AttemptTimeoutChatClient(inner, timeout));
 }

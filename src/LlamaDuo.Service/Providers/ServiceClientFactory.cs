@@ -8,7 +8,7 @@ namespace LlamaDuo.Service.Providers;
 /// <summary>
 /// Builds a <see cref="ServiceClient"/> from <see cref="ServiceOptions"/>. Validation runs first, so a bad config
 /// (unknown provider, unset key variable, malformed price) fails with an InputException before any call.
-/// The stack, outermost first: ledger, cache, logging, retries, limits, provider SDK, HTTP observer.
+/// The stack, outermost first: ledger, cache, logging, retries, limits, attempt timeout, provider SDK, HTTP observer.
 /// </summary>
 public static class ServiceClientFactory
 {
@@ -39,11 +39,11 @@ public static class ServiceClientFactory
             .UseRetries(new RetryOptions
             {
                 MaxRetries = options.MaxRetries,
-                AttemptTimeout = TimeSpan.FromSeconds(options.TimeoutS),
                 BaseDelay = TimeSpan.FromSeconds(options.RetryBaseDelayS),
                 MaxDelay = TimeSpan.FromSeconds(options.RetryMaxDelayS),
-            }, parts.Jitter)
-            .UseRateLimits(new RateLimitOptions(options.RequestsPerMinute, options.TokensPerMinute, options.MaxConcurrency));
+            }, parts.Jitter, parts.LoggerFactory)
+            .UseRateLimits(new RateLimitOptions(options.RequestsPerMinute, options.TokensPerMinute, options.MaxConcurrency))
+            .UseAttemptTimeout(TimeSpan.FromSeconds(options.TimeoutS));
 
         return new ServiceClient(builder.Build(), options, ledger, cache, () =>
         {
