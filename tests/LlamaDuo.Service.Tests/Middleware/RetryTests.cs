@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using LlamaDuo.Service.Middleware;
+using LlamaDuo.Service.Providers;
+using LlamaDuo.Service.Tests.Demo;
+using Microsoft.Extensions.AI;
+
+namespace LlamaDuo.Service.Tests.Middleware;
+
+/// <summary>The retry layer against a scripted loopback server, through the real OpenAI SDK.</summary>
+public class RetryTests
+{
+    static ServiceClient Client(StubServer stub, int maxRetries = 4, double timeoutS = 1) => ServiceClientFactory.Create(new ServiceOptions
+    {
+        Provider = ServiceProviders.OpenAiCompatible,
+        Model = "stub-model",
+        BaseUrl = stub.BaseUrl + "/v1",
+        TimeoutS = timeoutS,
+        MaxRetries = maxRetries,
+        RetryBaseDelayS = 0.01,
+        RetryMaxDelayS = 0.05,
+    });
+
+    [Fact]
+    public async Task Retry_after_in_seconds_is_waited_out_before_the_retry()
+    {
+        using var stub = new StubServer((i, _) => i == 0
+            ? OpenAiReplies.Error(429, "rate_limit_error", new Dictionary<string, string> { ["Retry-After"] = "1" })
+            : OpenAiReplies.Ok());
+        using var client = Client(stub);
+        var clock = Stopwatch.StartNew();
+        var reply = await client.Chat.GetResponseAsync("hi");
+        Assert.Equal("Hello there.", reply.Text);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.95, 5);
+        Assert.Equal(2, client.Ledger.Entries.Single().Attempts);
+    }
+
+    [Fact]
+    public async Task Retry_after_as_an_http_date_is_honoured()
+    {
+        using var stub = new StubServer((i, _) => i == 0
+            ? OpenAiReplies.Error(503, headers: new Dictionary<string, string> { ["Retry-After"] = DateTimeOffset.UtcNow.AddSeconds(2).ToString("R") })
+            : OpenAiReplies.Ok());
+        using var client = Client(stub);
+        var clock = Stopwatch.StartNew();
+        await client.Chat.GetResponseAsync("hi");
+        // The date has one-second resolution, so the wait is between 1 and 2 seconds.
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.95, 5);
+    }
+
+    [Fact]
+    public async Task Permanent_errors_fail_at_once_and_transient_ones_after_bounded_attempts()
+    {
+        using var badRequest = new StubServer((_, _) => OpenAiReplies.Error(400, "invalid_request_error"));
+        using (var client = Client(badRequest))
+        {
+            var e = await Assert.ThrowsAsync<ServiceCallException>(() => client.Chat.GetResponseAsync("hi"));
+            Assert.Equal((1, 400, false), (e.Attempts, e.StatusCode, e.Transient));
+        }
+
+        using var down = new StubServer((_, _) => OpenAiReplies.Error(500));
+        using (var client = Client(down, maxRetries: 3))
+        {
+            var e = await Assert.ThrowsAsync<ServiceCallException>(() => client.Chat.GetResponseAsync("hi"));
+            Assert.Equal((4, 500, true), (e.Attempts, e.StatusCode, e.Transient));
+            Assert.Equal(4, down.Requests.Count);
+            var entry = client.Ledger.Entries.Single();
+            Assert.False(entry.Ok);
+            Assert.Equal(4, entry.Attempts);
+        }
+    }
+
+    [Fact]
+    public async Task A_hung_request_times_out_and_the_retry_succeeds()
+    {
+        using var stub = new StubServer((i, _) => i == 0 ? OpenAiReplies.Ok() with { DelayMs = 5000 } : OpenAiReplies.Ok("second"));
+        using var client = Client(stub, timeoutS: 0.5);
+        var clock = Stopwatch.StartNew();
+        var reply = await client.Chat.GetResponseAsync("hi");
+        Assert.Equal("second", reply.Text);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.45, 3);
+    }
+
+    [Fact]
+    public async Task Full_jitter_backoff_stays_under_the_exponential_ceiling()
+    {
+        var retry = new RetryingChatClient(new DelegatingFake(), new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1) }, new Random(3));
+        var waits = Enumerable.Range(1, 6).Select(n => retry.DelayBefore(n, null).TotalMilliseconds).ToArray();
+        for (var n = 1; n <= 6; n++) Assert.InRange(waits[n - 1], 0, Math.Min(1000, 100 * Math.Pow(2, n - 1)));
+        Assert.True(waits.Distinct().Count() > 1, "jitter should vary the waits");
+        Assert.Equal(TimeSpan.FromSeconds(7), retry.DelayBefore(1, TimeSpan.FromSeconds(7)));
+        Assert.Equal(TimeSpan.FromMinutes(2), retry.DelayBefore(1, TimeSpan.FromHours(5)));
+        await Task.CompletedTask;
+    }
+
+    sealed class DelegatingFake : IChatClient
+    {
+        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")));
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+        public void Dispose() { }
+    }
+}
