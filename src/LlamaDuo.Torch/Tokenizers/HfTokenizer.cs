@@ -92,6 +92,9 @@ public sealed class HfTokenizer : ITokenizer
     public float[]? Scores => Kind == TokenizerKind.ByteLevelBpe ? null
         : Enumerable.Range(0, _tokens.Length).Select(i => _kinds[i] == TokenKind.Normal ? -(float)i : 0f).ToArray();
 
+    /// <summary>The pre-tokenizer's word regex as written in tokenizer.json (e.g. Llama 3's or Qwen2's), when it has one.</summary>
+    public string? SplitPattern => _preTokenizer.SplitPattern;
+
     /// <inheritdoc />
     public IReadOnlyList<int> Encode(string text, bool addBos = false, bool parseSpecial = true)
     {

@@ -17,6 +17,9 @@ internal sealed class PreTokenizer
     /// <summary>True when a ByteLevel step maps the words to GPT-2's byte alphabet.</summary>
     public bool IsByteLevel { get; private set; }
 
+    /// <summary>The regex of the first Split step (the word pattern llama.cpp's pre-tokenizer name stands for), if any.</summary>
+    public string? SplitPattern { get; private set; }
+
     /// <summary>The Metaspace replacement character when a Metaspace step is present ("▁").</summary>
     public string? MetaspaceReplacement { get; private set; }
 
@@ -75,6 +78,7 @@ internal sealed class PreTokenizer
         if (behavior is not ("Isolated" or "Removed" or "MergedWithPrevious" or "MergedWithNext"))
             throw new Core.Errors.InputException("unsupported Split behavior", file, field: "pre_tokenizer.behavior", value: behavior);
         var pattern = spec.GetProperty("pattern");
+        if (pattern.TryGetProperty("Regex", out var source)) SplitPattern ??= source.GetString();
         var regex = pattern.TryGetProperty("Regex", out var r)
             ? new Regex(r.GetString()!, RegexOptions.CultureInvariant | RegexOptions.Compiled)
             : new Regex(Regex.Escape(TokenizerJson.StringPattern(spec, file, "pre_tokenizer.Split")), RegexOptions.CultureInvariant);

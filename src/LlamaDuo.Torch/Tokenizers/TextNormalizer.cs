@@ -41,8 +41,11 @@ internal sealed class TextNormalizer
                 var content = spec.GetProperty("content").GetString() ?? "";
                 _steps.Add(t => t.Replace(pattern, content, StringComparison.Ordinal));
                 break;
-            case "NFC": _steps.Add(t => t.Normalize(NormalizationForm.FormC)); break;
-            case "NFD": _steps.Add(t => t.Normalize(NormalizationForm.FormD)); break;
+            case "NFC": _steps.Add(UnicodeNormalizer.Nfc); break;
+            case "NFD": _steps.Add(UnicodeNormalizer.Nfd); break;
+            case "NFKC" or "NFKD" when !UnicodeNormalizer.RuntimeNormalizes:
+                throw new Core.Errors.InputException(
+                    "this normalizer needs ICU, which .NET does not load under InvariantGlobalization", file, field: "normalizer.type", value: type);
             case "NFKC": _steps.Add(t => t.Normalize(NormalizationForm.FormKC)); break;
             case "NFKD": _steps.Add(t => t.Normalize(NormalizationForm.FormKD)); break;
             case "Lowercase": _steps.Add(t => t.ToLowerInvariant()); break;

@@ -30,6 +30,7 @@ public sealed class HfTokenizerTests
         Assert.Equal("Ġ Ġ", tokenizer.Merges[0]);
         Assert.Equal(280147, tokenizer.Merges.Count);
         Assert.Null(tokenizer.Scores);
+        Assert.Contains(@"\p{N}{1,3}", tokenizer.SplitPattern);
         Assert.All(tokenizer.TokenKinds.Take(128000), k => Assert.Equal(TokenKind.Normal, k));
     }
 
