@@ -55,6 +55,11 @@ public sealed record LlamaDuoConfig
         {
             throw new InputException($"not valid YAML: {e.Message}", file, (int)e.Start.Line, inner: e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner throws this (without a position) on some malformed flow collections.
+            throw new InputException($"not valid YAML ({e.Message}); look for an unclosed [ or {{", file, inner: e);
+        }
         if (stream.Documents.Count > 1) throw new InputException("expected one YAML document, found several", file);
         var binder = new YamlConfigBinder(file);
         var config = binder.BindRoot<LlamaDuoConfig>(stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode);

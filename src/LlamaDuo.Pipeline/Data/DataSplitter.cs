@@ -25,18 +25,12 @@ public static class DataSplitter
         var trainPrompts = new Dictionary<string, string>();
         foreach (var r in train) trainPrompts.TryAdd(PromptKey(r), r.Id);
         var moved = new List<SplitOverlap>();
-        var seenTest = new Dictionary<string, string>();
         foreach (var r in test.ToList())
         {
-            var key = PromptKey(r);
-            // A prompt repeated inside test is kept once; the repeat goes to train like a train overlap would.
-            if (trainPrompts.TryGetValue(key, out var trainId) || seenTest.TryGetValue(key, out trainId))
-            {
-                moved.Add(new SplitOverlap(r.Id, trainId));
-                test.Remove(r);
-                train.Add(r);
-            }
-            else seenTest[key] = r.Id;
+            if (!trainPrompts.TryGetValue(PromptKey(r), out var trainId)) continue;
+            moved.Add(new SplitOverlap(r.Id, trainId));
+            test.Remove(r);
+            train.Add(r);
         }
 
         var overlapNote = moved.Count > 0 ? $" ({moved.Count} test rows repeated a train prompt and were moved to train)" : "";
@@ -51,7 +45,7 @@ public static class DataSplitter
         return new TrainTestSplit(train, test, moved);
     }
 
-    /// <summary>Prompt text for overlap checks: every turn but the final answer, case-folded, NFKC, punctuation and runs of spaces collapsed.</summary>
+    /// <summary>Prompt text for overlap checks: every turn but the final answer, case-folded, punctuation and runs of spaces collapsed to one space.</summary>
     public static string PromptKey(CoverageRow row) =>
         Normalise(string.Join("\n", row.Example.Messages.Take(row.Example.Messages.Count - 1).Select(m => m.Content)));
 
@@ -59,7 +53,7 @@ public static class DataSplitter
     {
         var sb = new StringBuilder(text.Length);
         var space = false;
-        foreach (var c in text.Normalize(NormalizationForm.FormKC).ToLowerInvariant())
+        foreach (var c in text.ToLowerInvariant())
         {
             if (char.IsLetterOrDigit(c)) { sb.Append(c); space = false; }
             else if (!space && sb.Length > 0) { sb.Append(' '); space = true; }

@@ -67,10 +67,10 @@ public static class RowMapper
             var at = $"{field}[{i}]";
             if (array[i] is not JsonObject m)
                 throw new InputException("expected a {role, content} object", record.Source, record.Line, at, array[i]?.ToJsonString() ?? "null");
-            var role = Scalar(m["role"]);
+            var role = Scalar(Field(m, "role"))?.ToLowerInvariant();
             if (role is null || !Roles.Contains(role))
                 throw new InputException("role must be system, user or assistant", record.Source, record.Line, $"{at}.role", role ?? "missing");
-            var content = Scalar(m["content"]);
+            var content = Scalar(Field(m, "content"));
             if (string.IsNullOrWhiteSpace(content))
                 throw new InputException(content is null ? "missing content" : "empty content", record.Source, record.Line, $"{at}.content");
             turns.Add(new ChatTurn(role, content));
@@ -95,6 +95,10 @@ public static class RowMapper
         if (string.IsNullOrWhiteSpace(id)) throw new InputException("empty id", record.Source, record.Line, field);
         return id;
     }
+
+    /// <summary>A message field by name, ignoring case (Parquet writers differ: role, Role).</summary>
+    static JsonNode? Field(JsonObject message, string name) =>
+        message.FirstOrDefault(p => string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 
     /// <summary>Strings as they are; numbers and booleans as JSON text; arrays and objects are not scalars.</summary>
     static string? Scalar(JsonNode? node) => node is JsonValue value

@@ -122,9 +122,12 @@ public class LlamaDuoConfigTests
     [Fact]
     public void Broken_yaml_names_the_line()
     {
-        var e = Assert.Throws<InputException>(() => LlamaDuoConfig.Parse("data:\n  path: [x\n  format: csv\n"));
-        Assert.NotNull(e.Line);
+        var e = Assert.Throws<InputException>(() => LlamaDuoConfig.Parse("data:\n  path: x\n  format: \"csv\n"));
+        Assert.Equal(3, e.Line);
         Assert.Contains("not valid YAML", e.Message);
+        // An unclosed flow list makes YamlDotNet throw without a position: still a clear input error.
+        var unclosed = Assert.Throws<InputException>(() => LlamaDuoConfig.Parse("data:\n  path: [x\n  format: csv\n"));
+        Assert.Contains("not valid YAML", unclosed.Message);
     }
 
     [Fact]
