@@ -32,7 +32,10 @@ public sealed class LlamaCppModel : IDisposable
     public bool AddsBos => _weights.Vocab.ShouldAddBOS;
 
     /// <summary>The Jinja chat template stored in the file (tokenizer.chat_template), or null.</summary>
-    public string? ChatTemplate => _weights.Metadata.TryGetValue("tokenizer.chat_template", out var t) ? t : null;
+    public string? ChatTemplate => MetadataString("tokenizer.chat_template");
+
+    /// <summary>A metadata value of the GGUF file as text, or null when absent.</summary>
+    public string? MetadataString(string key) => _weights.Metadata.TryGetValue(key, out var value) ? value : null;
 
     internal LLamaWeights Weights => _weights;
 

@@ -1,0 +1,125 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using LlamaDuo.Core.Data;
+using LlamaDuo.LlamaCpp.Export;
+using LlamaDuo.Torch.Templates;
+using Microsoft.Extensions.AI;
+
+namespace LlamaDuo.LlamaCpp.Engine;
+
+/// <summary>
+/// A GGUF model in llama.cpp behind <see cref="IChatClient"/>. Messages are rendered with the chat template
+/// (explicit, else the one recorded in the GGUF, else plain concatenation for base models), tokenized by llama.cpp,
+/// and completed with the options' temperature, top-p, top-k, seed, max output tokens and stop sequences. Each call
+/// gets its own llama.cpp context, so concurrent calls are safe.
+/// </summary>
+public sealed class LlamaCppChatClient : IChatClient
+{
+    const int DefaultMaxTokens = 256;
+    readonly bool _ownsModel;
+
+    /// <summary>Wraps a loaded model; <paramref name="template"/> overrides the template found in the file.</summary>
+    public LlamaCppChatClient(LlamaCppModel model, IChatTemplate? template = null, bool ownsModel = false)
+    {
+        Model = model;
+        Template = template ?? TemplateOf(model);
+        _ownsModel = ownsModel;
+        Metadata = new ChatClientMetadata("llama.cpp", new Uri(Path.GetFullPath(model.Path)), Path.GetFileNameWithoutExtension(model.Path));
+    }
+
+    /// <summary>Loads <paramref name="ggufPath"/> and owns it (disposing the client frees the model).</summary>
+    public static LlamaCppChatClient Open(string ggufPath, IChatTemplate? template = null) =>
+        new(LlamaCppModel.Load(ggufPath), template, ownsModel: true);
+
+    public LlamaCppModel Model { get; }
+    public IChatTemplate Template { get; }
+    public ChatClientMetadata Metadata { get; }
+
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        CancellationToken cancellationToken = default) =>
+        Task.Run(() =>
+        {
+            var completion = Complete(messages, options, onText: null, cancellationToken);
+            return new ChatResponse(new ChatMessage(ChatRole.Assistant, completion.Text))
+            {
+                FinishReason = Finish(completion),
+                ModelId = Metadata.DefaultModelId,
+                Usage = Usage(completion),
+            };
+        }, cancellationToken);
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateUnbounded<string>();
+        var work = Task.Run(() =>
+        {
+            try { return Complete(messages, options, (_, text) => channel.Writer.TryWrite(text), cancellationToken); }
+            finally { channel.Writer.TryComplete(); }
+        }, cancellationToken);
+        await foreach (var text in channel.Reader.ReadAllAsync(cancellationToken))
+            yield return new ChatResponseUpdate(ChatRole.Assistant, text) { ModelId = Metadata.DefaultModelId };
+        var completion = await work;
+        yield return new ChatResponseUpdate
+        {
+            Role = ChatRole.Assistant,
+            FinishReason = Finish(completion),
+            ModelId = Metadata.DefaultModelId,
+            Contents = [new UsageContent(Usage(completion))],
+        };
+    }
+
+    /// <summary>The prompt text the template renders for <paramref name="messages"/> (generation prompt appended).</summary>
+    public string RenderPrompt(IEnumerable<ChatMessage> messages)
+    {
+        var turns = messages.Select(m => new ChatTurn(m.Role.Value, m.Text)).ToList();
+        return string.Concat(Template.Render(turns, addGenerationPrompt: true).Select(s => s.Text));
+    }
+
+    LlamaCppCompletion Complete(IEnumerable<ChatMessage> messages, ChatOptions? options, Action<int, string>? onText, CancellationToken ct)
+    {
+        var prompt = RenderPrompt(messages);
+        var bosText = Model.BosId is { } bos ? System.Text.Encoding.UTF8.GetString(Model.TokenBytes(bos, special: true)) : null;
+        // Templates such as Llama 3's write the BOS marker themselves; adding another would double it.
+        bool addBos = Model.AddsBos && !(bosText is { Length: > 0 } && prompt.StartsWith(bosText, StringComparison.Ordinal));
+        var tokens = Model.Tokenize(prompt, addBos, parseSpecial: true);
+        int maxTokens = options?.MaxOutputTokens ?? DefaultMaxTokens;
+        int contextLength = Math.Min(Model.TrainedContextLength, tokens.Count + maxTokens);
+        contextLength = Math.Max(contextLength, tokens.Count + 1);
+        var sampling = new LlamaCppSampling(options?.Temperature ?? 0f, options?.TopP ?? 1f, options?.TopK ?? 0,
+            options?.Seed is { } seed ? unchecked((int)seed) : null);
+        var stops = Template.StopStrings.Concat(options?.StopSequences ?? []).Where(s => s.Length > 0).Distinct().ToList();
+        using var generator = new LlamaCppGenerator(Model, contextLength);
+        return generator.Generate([tokens], new LlamaCppRequest(maxTokens, sampling, stops), onText, ct)[0];
+    }
+
+    static ChatFinishReason Finish(LlamaCppCompletion c) => c.FinishReason == "length" ? ChatFinishReason.Length : ChatFinishReason.Stop;
+
+    static UsageDetails Usage(LlamaCppCompletion c) => new()
+    {
+        InputTokenCount = c.PromptTokens,
+        OutputTokenCount = c.Tokens.Count,
+        TotalTokenCount = c.PromptTokens + c.Tokens.Count,
+    };
+
+    /// <summary>Our template name recorded at export, else the Jinja recognised by its markers, else plain.</summary>
+    static IChatTemplate TemplateOf(LlamaCppModel model)
+    {
+        var name = model.MetadataString(StudentModelExport.TemplateNameKey);
+        if (name is not null && ChatTemplates.Names.Contains(name)) return ChatTemplates.ByName(name);
+        var recognised = model.ChatTemplate is { } jinja ? ChatTemplates.Recognize(jinja) : null;
+        return recognised is null ? ChatTemplates.Plain : ChatTemplates.ByName(recognised);
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is not null ? null
+        : serviceType == typeof(ChatClientMetadata) ? Metadata
+        : serviceType.IsInstanceOfType(this) ? this
+        : serviceType == typeof(LlamaCppModel) ? Model
+        : null;
+
+    public void Dispose()
+    {
+        if (_ownsModel) Model.Dispose();
+    }
+}
