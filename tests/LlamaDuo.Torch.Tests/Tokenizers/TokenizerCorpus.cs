@@ -46,6 +46,10 @@ internal static class TokenizerCorpus
     public static IReadOnlyList<string> Texts(int generated = 150)
     {
         var texts = new List<string>(HandPicked.Concat(Denormalized));
+        // Long stretches: SentencePiece-style files hand BPE a whole paragraph at once (the heap-based merge path).
+        var story = string.Concat(Enumerable.Repeat("Once upon a time, there was a little girl named Lily. She loved to play outside. ", 12));
+        texts.Add(story);
+        texts.Add(story.Replace(" ", "  ") + "\n\n" + story.ToUpperInvariant());
         var random = new Random(1234);
         for (int i = 0; i < generated; i++)
         {
