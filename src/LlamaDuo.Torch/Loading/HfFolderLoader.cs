@@ -89,6 +89,5 @@ public static class HfFolderLoader
 
     private static ITokenizer LoadTokenizer(string folder) => HfTokenizer.Load(folder);
 
-    // The Templates area recognises tokenizer_config.json's chat_template; until it lands every HF model renders plain.
-    private static IChatTemplate LoadTemplate(string folder, string? overrideName) => new PlainTextTemplate();
+    private static IChatTemplate LoadTemplate(string folder, string? overrideName) => ChatTemplates.ForFolder(folder, overrideName);
 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using LlamaDuo.Core.Errors;
 using LlamaDuo.Torch.Model;
+using LlamaDuo.Torch.Templates;
 using LlamaDuo.Torch.Tokenizers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -20,13 +21,18 @@ public static class Llama2cLoader
     /// <summary>The model's shape from the header, as a Llama config (theta 10^4, eps 1e-5, Llama 2 style).</summary>
     public static LlamaConfig ReadConfig(string binPath) => ReadHeader(binPath).Config;
 
-    /// <summary>Loads weights and tokenizer; <paramref name="dtype"/> is Float32 or BFloat16.</summary>
-    public static StudentModel Load(string binPath, string tokenizerPath, ScalarType dtype = ScalarType.Float32, string? source = null)
+    /// <summary>
+    /// Loads weights and tokenizer; <paramref name="dtype"/> is Float32 or BFloat16. The template is plain text (the
+    /// format has none) unless <paramref name="templateName"/> names another.
+    /// </summary>
+    public static StudentModel Load(string binPath, string tokenizerPath, ScalarType dtype = ScalarType.Float32, string? source = null,
+        string? templateName = null)
     {
         var (config, shared) = ReadHeader(binPath);
         var tokenizer = Llama2cTokenizer.Load(tokenizerPath, config.VocabSize);
         var model = LoadWeights(binPath, config, shared, dtype);
-        return new StudentModel(config, model, tokenizer, new PlainTextTemplate(), source ?? binPath);
+        return new StudentModel(config, model, tokenizer, string.IsNullOrWhiteSpace(templateName) ? ChatTemplates.Plain : ChatTemplates.ByName(templateName),
+            source ?? binPath);
     }
 
     private static (LlamaConfig Config, bool Shared) ReadHeader(string path)

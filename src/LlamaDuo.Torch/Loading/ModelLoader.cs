@@ -20,7 +20,7 @@ public static class ModelLoader
         {
             var folder = Stories15M.EnsureAsync(log).GetAwaiter().GetResult();
             Stories15M.Verify(folder);
-            return Llama2cLoader.Load(Stories15M.ModelPath, Stories15M.TokenizerPath, dtype, Stories15M.Name);
+            return Llama2cLoader.Load(Stories15M.ModelPath, Stories15M.TokenizerPath, dtype, Stories15M.Name, templateOverride);
         }
         if (Directory.Exists(nameOrPath))
         {
@@ -30,7 +30,7 @@ public static class ModelLoader
         if (File.Exists(nameOrPath) && nameOrPath.EndsWith(".bin", StringComparison.OrdinalIgnoreCase))
         {
             var tokenizer = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(nameOrPath))!, "tokenizer.bin");
-            return Llama2cLoader.Load(nameOrPath, tokenizer, dtype);
+            return Llama2cLoader.Load(nameOrPath, tokenizer, dtype, templateName: templateOverride);
         }
         if (File.Exists(nameOrPath))
             throw new InputException("unrecognised model file; expected a llama2.c .bin or a Hugging Face folder (GGUF files run with --engine llamacpp)", nameOrPath);
