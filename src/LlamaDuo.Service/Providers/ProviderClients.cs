@@ -15,10 +15,21 @@ public static class ProviderClients
     /// <summary>Placeholder credential for servers that take none (the demo service, local servers).</summary>
     public const string NoKey = "no-key";
 
+    /// <summary>
+    /// The HTTP client under a provider SDK: <see cref="Middleware.HttpAttemptHandler"/> (status and Retry-After for
+    /// the retry layer), Anthropic's key header, then <paramref name="primary"/>. No overall timeout: attempts are
+    /// timed by our middleware.
+    /// </summary>
+    public static HttpClient CreateHttp(ServiceOptions options, string? apiKey, HttpMessageHandler primary)
+    {
+        if (options.Provider == ServiceProviders.Anthropic && apiKey is not null) primary = new AnthropicApiKeyHandler(apiKey, primary);
+        return new HttpClient(new Middleware.HttpAttemptHandler(primary)) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
     /// <summary>The IChatClient for one provider, talking through <paramref name="http"/>.</summary>
     public static IChatClient Create(ServiceOptions options, string? apiKey, HttpClient http) => options.Provider switch
     {
-        ServiceProviders.Anthropic => Anthropic(options, apiKey ?? NoKey, http),
+        ServiceProviders.Anthropic => Anthropic(options, http),
         _ => OpenAiCompatible(options, apiKey ?? NoKey, http), // openai, openai-compatible, gemini, demo
     };
 
@@ -35,11 +46,11 @@ public static class ProviderClients
         return new OpenAIClient(new ApiKeyCredential(apiKey), clientOptions).GetChatClient(options.Model).AsIChatClient();
     }
 
-    static IChatClient Anthropic(ServiceOptions options, string apiKey, HttpClient http)
+    static IChatClient Anthropic(ServiceOptions options, HttpClient http)
     {
         var client = new AnthropicClient
         {
-            ApiKey = apiKey,
+            ApiKey = null, // null = read no credential from the environment; AnthropicApiKeyHandler sends ours
             BaseUrl = options.ResolvedBaseUrl,
             MaxRetries = 0,
             Timeout = TimeSpan.FromSeconds(options.TimeoutS * 2 + 5),

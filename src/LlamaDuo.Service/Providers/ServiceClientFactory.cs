@@ -19,12 +19,11 @@ public static class ServiceClientFactory
         var apiKey = options.Validate(parts.Environment);
         var prices = options.ResolvePrices();
 
-        var http = new HttpClient(new HttpAttemptHandler(parts.HttpHandler ?? new SocketsHttpHandler
+        var http = ProviderClients.CreateHttp(options, apiKey, parts.HttpHandler ?? new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             MaxConnectionsPerServer = Math.Max(options.MaxConcurrency, 2),
-        }))
-        { Timeout = Timeout.InfiniteTimeSpan };
+        });
 
         var ownsLedger = parts.Ledger is null;
         var ledger = parts.Ledger ?? new CallLedger(options.LedgerPath);

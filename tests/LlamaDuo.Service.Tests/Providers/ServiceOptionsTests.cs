@@ -1,0 +1,62 @@
+using LlamaDuo.Core.Errors;
+using LlamaDuo.Service.Providers;
+using LlamaDuo.Service.Tests.Demo;
+
+namespace LlamaDuo.Service.Tests.Providers;
+
+public class ServiceOptionsTests
+{
+    static Func<string, string?> Env(params (string Name, string Value)[] vars) =>
+        name => vars.FirstOrDefault(v => v.Name == name).Value;
+
+    [Fact]
+    public void Unknown_provider_lists_the_valid_ones()
+    {
+        var e = Assert.Throws<InputException>(() => new ServiceOptions { Provider = "opnai" }.Validate(Env()));
+        Assert.Equal("provider", e.Field);
+        foreach (var name in ServiceProviders.All) Assert.Contains(name, e.Message);
+    }
+
+    [Fact]
+    public void Missing_key_variable_is_named_and_the_key_never_comes_from_config()
+    {
+        var e = Assert.Throws<InputException>(() => new ServiceOptions { Provider = "anthropic", Model = "claude-sonnet-4-20250514" }.Validate(Env()));
+        Assert.Contains("ANTHROPIC_API_KEY", e.Message);
+        var custom = Assert.Throws<InputException>(() => new ServiceOptions { Provider = "openai", Model = "gpt-4o", ApiKeyEnv = "MY_TEAM_KEY" }.Validate(Env()));
+        Assert.Contains("MY_TEAM_KEY", custom.Message);
+        Assert.Equal("sk-test", new ServiceOptions { Provider = "openai", Model = "gpt-4o", ApiKeyEnv = "MY_TEAM_KEY" }.Validate(Env(("MY_TEAM_KEY", "sk-test"))));
+    }
+
+    [Fact]
+    public void Malformed_price_and_bad_numbers_are_named()
+    {
+        var price = Assert.Throws<InputException>(() => new ServiceOptions
+        {
+            Provider = "demo", BaseUrl = "http://127.0.0.1:1/v1", Prices = new Dictionary<string, string> { ["gpt-4o"] = "2.5 dollars" },
+        }.Validate(Env()));
+        Assert.Equal("prices.gpt-4o", price.Field);
+        Assert.Contains("2.5 dollars", price.Message);
+        Assert.Throws<InputException>(() => new ServiceOptions { Provider = "demo", BaseUrl = "http://127.0.0.1:1/v1", Prices = new Dictionary<string, string> { ["x"] = "-1/2" } }.Validate(Env()));
+        Assert.Equal("max_concurrency", Assert.Throws<InputException>(() => new ServiceOptions { Provider = "demo", BaseUrl = "http://127.0.0.1:1/v1", MaxConcurrency = 0 }.Validate(Env())).Field);
+        Assert.Equal("base_url", Assert.Throws<InputException>(() => new ServiceOptions { Provider = "openai-compatible" }.Validate(Env())).Field);
+        Assert.Equal("base_url", Assert.Throws<InputException>(() => new ServiceOptions { Provider = "demo", BaseUrl = "localhost:8000" }.Validate(Env())).Field);
+    }
+
+    [Fact]
+    public void Gemini_defaults_to_its_openai_compatible_endpoint_and_key_variable()
+    {
+        var options = new ServiceOptions { Provider = "gemini", Model = "gemini-2.5-flash" };
+        Assert.Equal("https://generativelanguage.googleapis.com/v1beta/openai/", options.ResolvedBaseUrl);
+        Assert.Equal("GEMINI_API_KEY", options.ResolvedApiKeyEnv);
+    }
+
+    [Fact]
+    public void A_bad_config_fails_before_any_request_is_made()
+    {
+        using var stub = new StubServer((_, _) => OpenAiReplies.Ok());
+        Assert.Throws<InputException>(() => ServiceClientFactory.Create(
+            new ServiceOptions { Provider = "openai", Model = "gpt-4o", BaseUrl = stub.BaseUrl + "/v1", ApiKeyEnv = "LLAMADUO_TEST_UNSET_KEY" },
+            new ServiceClientParts { Environment = Env() }));
+        Assert.Empty(stub.Requests);
+    }
+}
