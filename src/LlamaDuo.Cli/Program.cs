@@ -8,7 +8,22 @@ app.Configure(config =>
     config.SetApplicationName("llamaduo");
     config.PropagateExceptions();
     // Each area registers its own commands; see Commands/*.cs.
+    config.AddCommand<LlamaDuo.Cli.Commands.Loop.QuickstartCommand>("quickstart").WithDescription("Offline end-to-end migration on stories15M with the demo service (a stand-in for the service LLM).");
+    config.AddCommand<LlamaDuo.Cli.Commands.Loop.RunCommand>("run").WithDescription("Run the LlamaDuo loop for one migration config (resumable).");
     config.AddCommand<VersionCommand>("version").WithDescription("Print the LlamaDuo version.");
+    config.AddCommand<LlamaDuo.Cli.Commands.Models.GenerateCommand>("generate").WithDescription("Print a model's continuation of a prompt.");
+    config.AddCommand<LlamaDuo.Cli.Commands.Export.ExportCommand>("export").WithDescription("Convert a model to a deployable format (gguf).");
+    config.AddBranch("models", models =>
+    {
+        models.SetDescription("Model catalogue.");
+        models.AddCommand<LlamaDuo.Cli.Commands.Models.ModelsFetchCommand>("fetch").WithDescription("Download a catalogued model (stories15m) into the cache.");
+    });
     config.AddCommand<LlamaDuo.Cli.Commands.Serve.ServeCommand>("serve").WithDescription("Serve a model over an OpenAI-compatible HTTP API.");
+    config.AddBranch("bench", bench =>
+    {
+        bench.SetDescription("Benchmarks, each measured side by side in one run (add yours here).");
+        bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchDedupCommand>("dedup").WithDescription("Dedup rows/s on 100K rows and recall against an exact all-pairs check.");
+        bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchServeCommand>("serve").WithDescription("Server load vs llama.cpp directly on stories15M.");
+    });
 });
 return CliErrors.Run(() => app.Run(args));

@@ -30,7 +30,7 @@ public sealed class LoadGeneratorTests
         var calls = 0;
         var fake = new FakeChatClient
         {
-            Reply = (m, _) => Interlocked.Increment(ref calls) % 5 == 0 ? throw new InvalidOperationException("boom") : ["x", "y", "z", "w"],
+            Reply = (m, _) => Interlocked.Increment(ref calls) % 2 == 1 ? throw new InvalidOperationException("boom") : ["x", "y", "z", "w"],
         };
 
         var result = await LoadGenerator.RunAsync(Load, (_, sequence, ct) => StreamingRequests.OverChatClientAsync(fake, Load, sequence, ct));

@@ -20,6 +20,13 @@ public readonly record struct RequestStats(int Tokens, TimeSpan TimeToFirstToken
 public sealed record LoadResult(long Tokens, int Requests, int Errors, TimeSpan Elapsed, IReadOnlyList<double> TtftMs, string? FirstError)
 {
     public double TokensPerSecond => Tokens / Math.Max(Elapsed.TotalSeconds, 1e-9);
+
+    /// <summary>An empty result to add rounds to.</summary>
+    public static LoadResult Empty { get; } = new(0, 0, 0, TimeSpan.Zero, [], null);
+
+    /// <summary>Two runs taken as one (their times add up): how interleaved rounds are summed.</summary>
+    public LoadResult Plus(LoadResult other) => new(Tokens + other.Tokens, Requests + other.Requests, Errors + other.Errors,
+        Elapsed + other.Elapsed, [.. TtftMs, .. other.TtftMs], FirstError ?? other.FirstError);
     public double TtftP50Ms => Percentile(0.50);
     public double TtftP99Ms => Percentile(0.99);
 

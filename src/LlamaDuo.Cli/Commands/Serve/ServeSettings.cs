@@ -55,6 +55,8 @@ public sealed class ServeSettings : CommandSettings
     public override ValidationResult Validate()
     {
         if ((Model is null) == (Run is null)) return ValidationResult.Error("give exactly one of --model MODEL or --run DIR");
+        if (!AllowRemote && Host is not ("127.0.0.1" or "::1" or "localhost"))
+            return ValidationResult.Error($"--host {Host} is reachable from other machines; add --allow-remote (and set --api-key-env) to bind it");
         if (Engine is not ("llamacpp" or "torch")) return ValidationResult.Error($"--engine must be llamacpp or torch, not '{Engine}'");
         if (Port is < 0 or > 65535) return ValidationResult.Error($"--port must be between 0 and 65535, not {Port}");
         if (Parallel < 1) return ValidationResult.Error($"--parallel must be at least 1, not {Parallel}");

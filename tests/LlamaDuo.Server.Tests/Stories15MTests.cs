@@ -1,0 +1,62 @@
+using System.ClientModel;
+using System.Net;
+using System.Text.Json;
+using OpenAI.Chat;
+
+namespace LlamaDuo.Server.Tests;
+
+/// <summary>Real stories15M on llama.cpp through the server and the official OpenAI client.</summary>
+public sealed class Stories15MTests(Stories15MServer stories) : IClassFixture<Stories15MServer>
+{
+    static readonly ChatCompletionOptions Greedy = new() { Temperature = 0, MaxOutputTokenCount = 20 };
+
+    ChatClient Chat => stories.Harness.OpenAI().GetChatClient(ServerHarness.ModelId);
+
+    [Fact]
+    public async Task Greedy_chat_gives_the_known_continuation_plain_and_streamed()
+    {
+        ChatCompletion plain = await Chat.CompleteChatAsync([new UserChatMessage("Once upon a time")], Greedy);
+        var streamed = "";
+        await foreach (var update in Chat.CompleteChatStreamingAsync([new UserChatMessage("Once upon a time")], Greedy))
+            streamed += string.Concat(update.ContentUpdate.Select(p => p.Text));
+
+        Assert.StartsWith(", there was a little girl named Lily. She loved to play outside", plain.Content[0].Text);
+        Assert.StartsWith(plain.Content[0].Text, Stories15MServer.Golden);
+        Assert.Equal(plain.Content[0].Text, streamed);
+        Assert.Equal(20, plain.Usage.OutputTokenCount);
+        Assert.Equal(ChatFinishReason.Length, plain.FinishReason);
+        Assert.True(plain.Usage.InputTokenCount is > 1 and < 10);
+    }
+
+    [Fact]
+    public async Task Raw_completion_continues_the_prompt()
+    {
+        using var response = await stories.Harness.PostJsonAsync("/v1/completions",
+            """{"model":"fake-model","prompt":"Once upon a time","max_tokens":20,"temperature":0}""");
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith(json.RootElement.GetProperty("choices")[0].GetProperty("text").GetString()!, Stories15MServer.Golden);
+    }
+
+    [Fact]
+    public async Task A_prompt_longer_than_the_256_token_context_is_400()
+    {
+        var longPrompt = string.Join(" ", Enumerable.Repeat("the little dog ran", 100));
+
+        var refused = await Assert.ThrowsAsync<ClientResultException>(() => Chat.CompleteChatAsync([new UserChatMessage(longPrompt)], Greedy));
+
+        Assert.Equal(400, refused.Status);
+        Assert.Contains("context_length_exceeded", refused.Message);
+    }
+
+    [Fact]
+    public async Task Sixteen_concurrent_clients_all_get_the_greedy_text()
+    {
+        var replies = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+            (await Chat.CompleteChatAsync([new UserChatMessage("Once upon a time")], Greedy)).Value.Content[0].Text));
+
+        Assert.All(replies, r => Assert.StartsWith(r, Stories15MServer.Golden));
+        Assert.Single(replies.Distinct());
+    }
+}
