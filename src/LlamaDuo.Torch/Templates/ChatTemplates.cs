@@ -6,13 +6,13 @@ namespace LlamaDuo.Torch.Templates;
 
 /// <summary>
 /// Picks a chat template: by name, or by recognising a model folder's Jinja chat_template from its markers
-/// (<c>&lt;start_of_turn&gt;</c> gemma, <c>&lt;|start_header_id|&gt;</c> llama3, <c>&lt;|im_start|&gt;</c> chatml / qwen /
+/// (<c>&lt;start_of_turn&gt;</c> gemma, <c>&lt;|start_header_id|&gt;</c> llama3 / llama3.1, <c>&lt;|im_start|&gt;</c> chatml / qwen /
 /// qwen3, <c>[INST]</c> llama2 / mistral). An explicit name always wins; a folder without a template gets plain.
 /// </summary>
 public static class ChatTemplates
 {
     /// <summary>Every name <see cref="ByName"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["chatml", "qwen", "qwen3", "llama3", "llama2", "mistral", "gemma", "plain"];
+    public static IReadOnlyList<string> Names { get; } = ["chatml", "qwen", "qwen3", "llama3", "llama3.1", "llama2", "mistral", "gemma", "plain"];
 
     /// <summary>The template for base models with no chat format (stories15M).</summary>
     public static IChatTemplate Plain => PlainTemplate.Instance;
@@ -48,7 +48,7 @@ public static class ChatTemplates
     public static string? Recognize(string jinja)
     {
         if (jinja.Contains("<start_of_turn>")) return "gemma";
-        if (jinja.Contains("<|start_header_id|>")) return "llama3";
+        if (jinja.Contains("<|start_header_id|>")) return jinja.Contains("Cutting Knowledge Date") ? "llama3.1" : "llama3";
         if (jinja.Contains("<|im_start|>"))
         {
             if (jinja.Contains("<think>")) return "qwen3";
@@ -65,6 +65,7 @@ public static class ChatTemplates
             ? ChatMlTemplate.Qwen(prompt, jinjaSource) : ChatMlTemplate.Qwen(jinjaSource: jinjaSource),
         "qwen3" => ChatMlTemplate.Qwen3(jinjaSource),
         "llama3" => new Llama3Template(jinjaSource),
+        "llama3.1" => Llama3Template.Llama31(jinjaSource),
         "llama2" => Llama2Template.Llama2(jinjaSource),
         "mistral" => Llama2Template.Mistral(jinjaSource),
         "gemma" => new GemmaTemplate(jinjaSource),

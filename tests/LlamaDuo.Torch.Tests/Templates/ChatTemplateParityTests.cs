@@ -7,14 +7,14 @@ namespace LlamaDuo.Torch.Tests.Templates;
 
 /// <summary>
 /// Our renderings against Hugging Face's Jinja (@huggingface/jinja in node): byte-identical to each template's own
-/// Jinja source, and to the real chat_template files shipped with the Qwen3, Llama 3 and Gemma 3 tokenizers.
+/// Jinja source, and to the real chat_template files shipped with the Qwen3, Llama 3 (two) and Gemma 3 tokenizers.
 /// </summary>
 public sealed class ChatTemplateParityTests
 {
     static readonly Dictionary<string, (string Bos, string Eos)> Tokens = new()
     {
         ["chatml"] = ("", "<|im_end|>"), ["qwen"] = ("", "<|im_end|>"), ["qwen3"] = ("", "<|im_end|>"),
-        ["llama3"] = ("<|begin_of_text|>", "<|eot_id|>"), ["llama2"] = ("<s>", "</s>"), ["mistral"] = ("<s>", "</s>"),
+        ["llama3"] = ("<|begin_of_text|>", "<|eot_id|>"), ["llama3.1"] = ("<|begin_of_text|>", "<|eot_id|>"), ["llama2"] = ("<s>", "</s>"), ["mistral"] = ("<s>", "</s>"),
         ["gemma"] = ("<bos>", "<eos>"), ["plain"] = ("", ""),
     };
 
@@ -34,6 +34,7 @@ public sealed class ChatTemplateParityTests
     [InlineData("qwen3", "qwen3", false)]
     [InlineData("gemma3", "gemma", false)]
     [InlineData("llama3", "llama3", true)]   // this Llama 3 file always appends the assistant header
+    [InlineData("llama3_1", "llama3", false)]
     public void Rendering_equals_the_real_chat_template_file(string package, string name, bool alwaysGenerationPrompt)
     {
         var template = ChatTemplates.ByName(name);

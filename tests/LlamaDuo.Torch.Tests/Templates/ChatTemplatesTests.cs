@@ -15,6 +15,7 @@ public sealed class ChatTemplatesTests
     [InlineData("qwen", "Hello<|im_end|>")]
     [InlineData("qwen3", "Hello<|im_end|>")]
     [InlineData("llama3", "Hello<|eot_id|>")]
+    [InlineData("llama3.1", "Hello<|eot_id|>")]
     [InlineData("llama2", "Hello </s>")]
     [InlineData("mistral", "Hello</s>")]
     [InlineData("gemma", "Hello<end_of_turn>")]
@@ -47,6 +48,7 @@ public sealed class ChatTemplatesTests
     [InlineData("qwen3", "qwen3")]
     [InlineData("llama3", "llama3")]
     [InlineData("gemma3", "gemma")]
+    [InlineData("llama3_1", "llama3")]   // this package ships the plain Llama 3 layout, not 3.1's
     [InlineData("llama2", "plain")]   // this package's tokenizer_config.json has no chat_template
     public void A_real_model_folder_is_recognised(string package, string expected)
     {
@@ -84,12 +86,26 @@ public sealed class ChatTemplatesTests
     }
 
     [Fact]
+    public void Llama31_opens_with_the_knowledge_cutoff_system_turn()
+    {
+        // The published Llama 3.1 prompt layout (Meta's model card) with the templates' default date.
+        var folder = FolderWithTemplate("{{ bos_token }}{{ '<|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\n' }}");
+        var template = ChatTemplates.ForFolder(folder, null);
+        Assert.Equal("llama3.1", template.Name);
+        var text = string.Concat(template.Render([ChatTurn.System("You are a helpful assistant"), ChatTurn.User("Hi, how are you?")], true).Select(s => s.Text));
+        Assert.Equal(
+            "<|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\nCutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n" +
+            "You are a helpful assistant<|eot_id|><|start_header_id|>user<|end_header_id|>\n\nHi, how are you?<|eot_id|>" +
+            "<|start_header_id|>assistant<|end_header_id|>\n\n", text);
+    }
+
+    [Fact]
     public void An_unrecognised_template_is_an_input_error_listing_the_names()
     {
         var folder = FolderWithTemplate("{% for m in messages %}### {{ m['role'] }}: {{ m['content'] }}\n{% endfor %}");
         var e = Assert.Throws<InputException>(() => ChatTemplates.ForFolder(folder, null));
         Assert.Contains(Path.Combine(folder, "tokenizer_config.json"), e.Message);
-        Assert.Contains("chatml, qwen, qwen3, llama3, llama2, mistral, gemma, plain", e.Message);
+        Assert.Contains("chatml, qwen, qwen3, llama3, llama3.1, llama2, mistral, gemma, plain", e.Message);
         Assert.Equal("plain", ChatTemplates.ForFolder(folder, "plain").Name);
     }
 
