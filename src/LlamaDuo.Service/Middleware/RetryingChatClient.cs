@@ -12,7 +12,8 @@ namespace LlamaDuo.Service.Middleware;
 /// SDKs' own retries are switched off (see ServiceClientFactory) so this is the only retry loop. A call that
 /// fails for good throws <see cref="ServiceCallException"/> carrying the attempt count.
 /// </summary>
-public sealed class RetryingChatClient(IChatClient inner, RetryOptions options, Random? jitter = null, ILogger? logger = null) : DelegatingChatClient(inner)
+public sealed class RetryingChatClient(IChatClient inner, RetryOptions options, Random? jitter = null, ILogger? logger = null, string? secret = null)
+    : DelegatingChatClient(inner)
 {
     readonly ILogger _log = logger ?? NullLogger.Instance;
     readonly Random _jitter = jitter ?? Random.Shared;
@@ -44,9 +45,7 @@ public sealed class RetryingChatClient(IChatClient inner, RetryOptions options, 
 
             var (transient, reason) = Classify(failure, observed);
             if (!transient || attempt > options.MaxRetries)
-                throw new ServiceCallException(
-                    $"service call failed after {attempt} attempt(s): {reason}: {failure.Message}",
-                    attempt, observed.StatusCode, transient, failure);
+                throw Failed(attempt, reason, failure, observed.StatusCode, transient);
             var wait = DelayBefore(attempt, observed.RetryAfter);
             _log.LogInformation("service call attempt {Attempt} failed ({Reason}); retrying in {WaitMs:F0} ms", attempt, reason, wait.TotalMilliseconds);
             await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
@@ -66,6 +65,20 @@ public sealed class RetryingChatClient(IChatClient inner, RetryOptions options, 
         double draw;
         lock (_jitterLock) draw = _jitter.NextDouble();
         return TimeSpan.FromMilliseconds(draw * ceiling);
+    }
+
+    /// <summary>
+    /// The final exception. A server may echo the credential in its error text, so the key (when known) is cut
+    /// from the message, and an inner exception that still holds it is dropped: whatever logs or stores this
+    /// exception cannot leak the key.
+    /// </summary>
+    ServiceCallException Failed(int attempts, string reason, Exception failure, int? status, bool transient)
+    {
+        var detail = $"{failure.GetType().Name}: {failure.Message}";
+        var leaks = !string.IsNullOrEmpty(secret) && failure.ToString().Contains(secret, StringComparison.Ordinal);
+        if (leaks) detail = detail.Replace(secret!, "***", StringComparison.Ordinal);
+        return new ServiceCallException($"service call failed after {attempts} attempt(s): {reason}: {detail}",
+            attempts, status, transient, leaks ? null : failure);
     }
 
     static (bool Transient, string Reason) Classify(Exception failure, HttpAttempt observed)

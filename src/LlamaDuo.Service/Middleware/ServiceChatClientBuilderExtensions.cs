@@ -17,9 +17,9 @@ public static class ServiceChatClientBuilderExtensions
     public static ChatClientBuilder UseResponseCache(this ChatClientBuilder builder, ResponseCache cache, string provider, string baseUrl, string model) =>
         builder.Use(inner => new ResponseCachingChatClient(inner, cache, provider, baseUrl, model));
 
-    /// <summary>Retries transient failures with backoff honouring Retry-After.</summary>
-    public static ChatClientBuilder UseRetries(this ChatClientBuilder builder, RetryOptions options, Random? jitter = null, ILoggerFactory? loggers = null) =>
-        builder.Use(inner => new RetryingChatClient(inner, options, jitter, loggers?.CreateLogger<RetryingChatClient>()));
+    /// <summary>Retries transient failures with backoff honouring Retry-After; <paramref name="secret"/> is cut from error messages.</summary>
+    public static ChatClientBuilder UseRetries(this ChatClientBuilder builder, RetryOptions options, Random? jitter = null, ILoggerFactory? loggers = null, string? secret = null) =>
+        builder.Use(inner => new RetryingChatClient(inner, options, jitter, loggers?.CreateLogger<RetryingChatClient>(), secret));
 
     /// <summary>Bounds concurrency, requests per minute and tokens per minute.</summary>
     public static ChatClientBuilder UseRateLimits(this ChatClientBuilder builder, RateLimitOptions limits) =>

@@ -40,7 +40,7 @@ public static class ServiceClientFactory
                 MaxRetries = options.MaxRetries,
                 BaseDelay = TimeSpan.FromSeconds(options.RetryBaseDelayS),
                 MaxDelay = TimeSpan.FromSeconds(options.RetryMaxDelayS),
-            }, parts.Jitter, parts.LoggerFactory)
+            }, parts.Jitter, parts.LoggerFactory, apiKey)
             .UseRateLimits(new RateLimitOptions(options.RequestsPerMinute, options.TokensPerMinute, options.MaxConcurrency))
             .UseAttemptTimeout(TimeSpan.FromSeconds(options.TimeoutS));
 
