@@ -20,6 +20,7 @@ public sealed class HfTokenizer : ITokenizer
     readonly AddedTokenSplitter _splitter;
     readonly Dictionary<string, AddedToken> _addedByContent;
     readonly Dictionary<int, AddedToken> _addedById;
+    float[]? _scores;
 
     HfTokenizer(HfTokenizerParts parts)
     {
@@ -89,8 +90,8 @@ public sealed class HfTokenizer : ITokenizer
     /// Scores for a SentencePiece ("llama") GGUF vocabulary, which tokenizer.json does not store: -id for normal
     /// tokens (SentencePiece BPE numbers pieces in merge order, best first) and 0 for the rest. Null for byte-level.
     /// </summary>
-    public float[]? Scores => Kind == TokenizerKind.ByteLevelBpe ? null
-        : Enumerable.Range(0, _tokens.Length).Select(i => _kinds[i] == TokenKind.Normal ? -(float)i : 0f).ToArray();
+    public IReadOnlyList<float>? Scores => Kind == TokenizerKind.ByteLevelBpe ? null
+        : _scores ??= Enumerable.Range(0, _tokens.Length).Select(i => _kinds[i] == TokenKind.Normal ? -(float)i : 0f).ToArray();
 
     /// <summary>The pre-tokenizer's word regex as written in tokenizer.json (e.g. Llama 3's or Qwen2's), when it has one.</summary>
     public string? SplitPattern => _preTokenizer.SplitPattern;
