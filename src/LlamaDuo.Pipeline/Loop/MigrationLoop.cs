@@ -1,0 +1,149 @@
+using LlamaDuo.Pipeline.Config;
+using LlamaDuo.Pipeline.Data;
+using LlamaDuo.Pipeline.Report;
+using LlamaDuo.Pipeline.Store;
+using LlamaDuo.Service.Judge;
+using LlamaDuo.Service.Providers;
+using StoreSummary = LlamaDuo.Pipeline.Store.ScoreSummary;
+
+namespace LlamaDuo.Pipeline.Loop;
+
+/// <summary>
+/// The LlamaDuo loop, top to bottom: ingest and split the coverage data; then per round train the student, answer the
+/// test prompts, have the service LLM judge the answers, and decide; while the student is below the pass rule and no
+/// budget is spent, synthesize more data from train seeds (deduplicated, decontaminated against test) and go again.
+/// Then export the best round and write the report. Every stage is recorded in run.db and skipped when done, so
+/// running the same folder again (--resume) continues where a crash stopped it.
+/// </summary>
+public static class MigrationLoop
+{
+    public static async Task<LoopOutcome> RunAsync(LlamaDuoConfig config, string runDir, TextWriter log, CancellationToken ct = default)
+    {
+        var folder = new RunFolder(Path.GetFullPath(runDir)).Create();
+        using var store = RunStore.Create(folder, config.Task.Name);
+        SaveOrCheckConfig(config, folder);
+        // Validates provider, model and key variable before any stage runs: a bad service config costs nothing.
+        using var service = ServiceClientFactory.Create(ConfigMapping.Service(config, Path.Combine(folder.Root, "cache.db"), folder.LedgerPath));
+        using var secondJudge = config.Judge.SecondJudge is { } second
+            ? ServiceClientFactory.Create(ConfigMapping.SecondJudge(config, second, Path.Combine(folder.Root, "cache.db"), Path.Combine(folder.Root, "ledger-second-judge.jsonl")))
+            : null;
+        var ctx = new LoopContext(config, store, service, log);
+        store.SetStatus(RunStatus.Running);
+        try
+        {
+            var outcome = await LoopAsync(ctx, secondJudge, ct);
+            store.SetStatus(outcome.Passed ? RunStatus.Passed : RunStatus.Stopped, outcome.StopReason);
+            return outcome;
+        }
+        catch (OperationCanceledException)
+        {
+            store.SetStatus(RunStatus.Stopped, "cancelled; continue with --resume");
+            throw;
+        }
+        catch (Exception e)
+        {
+            store.SetStatus(RunStatus.Failed, $"{e.Message} (fix the cause, then continue with --resume)");
+            throw;
+        }
+    }
+
+    static async Task<LoopOutcome> LoopAsync(LoopContext ctx, ServiceClient? secondJudge, CancellationToken ct)
+    {
+        var config = ctx.Config;
+        var split = IngestStage.Run(config, ctx.Store);
+        ctx.Say(0, "ingest", $"{split.Train.Count} train rows, {split.Test.Count} test rows (data/train.jsonl, data/test.jsonl)");
+        var accepted = new List<CoverageRow>();
+        var metrics = new List<RoundMetrics>();
+        TrainedWeights? weights = null, bestWeights = null;
+        JudgeRunResult? last = null, best = null;
+        int bestRound = 0;
+        string stopReason;
+        for (int round = 0; ; round++)
+        {
+            int added = 0, dropped = 0;
+            if (round > 0)
+            {
+                int wanted = SyntheticRowsWanted(config, accepted.Count);
+                var batch = await SynthStage.RunAsync(ctx, round, split.Train, split.Test, accepted, last!, wanted, ct);
+                added = batch.Count;
+                dropped = ctx.Store.SynthesisDrops().Where(d => d.Round == round).Sum(d => d.Count);
+                accepted.AddRange(batch);
+            }
+            weights = await TrainStage.RunAsync(ctx, round, [.. split.Train, .. accepted], weights, ct);
+            var generations = await InferStage.RunAsync(ctx, round, split.Test, weights, ct);
+            last = await JudgeStage.RunAsync(ctx, round, split.Test, generations, secondJudge, ct);
+
+            bool passed = Passes(config, last);
+            if (best is null || Score(last) > Score(best)) (best, bestWeights, bestRound) = (last, weights, round);
+            string? budget = passed ? null : BudgetSpent(ctx, round, accepted.Count);
+            string verdict = passed ? "pass" : budget ?? "below threshold: synthesize";
+            var m = new RoundMetrics(round, split.Train.Count + accepted.Count, split.Test.Count, added, dropped,
+                Summary(last.Similarity), Summary(last.Precision), passed, verdict);
+            ctx.Store.RecordRound(m);
+            metrics.Add(m);
+            ctx.Say(round, "decide", $"similarity {last.Similarity.Mean:0.0} (median {last.Similarity.Median:0.0}, coverage {last.Similarity.CoveragePercent:0}%), "
+                + $"precision {last.Precision.Mean:0.0}; {verdict}"
+                + (last.UnscoredRows > 0 ? $"; {last.UnscoredRows} candidates unscored (see judgements.jsonl)" : ""));
+            if (passed || budget is not null)
+            {
+                stopReason = verdict;
+                break;
+            }
+        }
+
+        var exportRound = metrics.Count - 1;
+        string? model = config.Export.Formats.Count == 0 ? null
+            : await ExportStage.RunAsync(ctx, exportRound, bestWeights!, split.Test, best!, ct);
+        string report = RunReport.Write(ctx.Store);
+        return new LoopOutcome(metrics.Any(m => m.Passed), metrics, ctx.Folder.Root, model, report, stopReason);
+    }
+
+    static double Score(JudgeRunResult r) => r.Similarity.Mean + r.Precision.Mean;
+
+    /// <summary>The pass rule; with statistic "median" the medians stand in for the means.</summary>
+    static bool Passes(LlamaDuoConfig config, JudgeRunResult r)
+    {
+        if (!string.Equals(config.Judge.Pass.Statistic, "median", StringComparison.OrdinalIgnoreCase)) return r.Decision.Passed;
+        var rule = ConfigMapping.JudgeRun(config).PassRule with { MinMeanSimilarity = null, MinMeanPrecision = null };
+        var decision = rule.Evaluate(r.Similarity, r.Precision, r.Rows.Count, r.UnscoredRows);
+        return decision.Passed && r.Similarity.Median >= config.Judge.Pass.MinSimilarity && r.Precision.Median >= config.Judge.Pass.MinPrecision;
+    }
+
+    static int SyntheticRowsWanted(LlamaDuoConfig config, int soFar)
+    {
+        int wanted = config.Synthesis.RowsPerRound;
+        if (config.Loop.Budgets.SyntheticRows is { } cap) wanted = Math.Min(wanted, Math.Max(0, cap - soFar));
+        return Math.Max(1, wanted);
+    }
+
+    /// <summary>The first budget this round used up, or null: rounds, synthetic rows, tokens, dollars, wall time.</summary>
+    static string? BudgetSpent(LoopContext ctx, int round, int syntheticRows)
+    {
+        var b = ctx.Config.Loop.Budgets;
+        var (tokens, dollars) = ctx.Store.TotalSpend();
+        if (round + 1 >= ctx.Config.Loop.MaxRounds) return $"budget: max_rounds {ctx.Config.Loop.MaxRounds} reached";
+        if (b.SyntheticRows is { } rows && syntheticRows >= rows) return $"budget: {syntheticRows} synthetic rows >= {rows}";
+        if (b.Tokens is { } t && tokens >= t) return $"budget: {tokens} service tokens >= {t}";
+        if (b.Dollars is { } d && dollars >= d) return $"budget: ${dollars:0.00} >= ${d:0.00}";
+        if (b.WallMinutes is { } w && (DateTimeOffset.UtcNow - ctx.Store.Run.Created).TotalMinutes >= w) return $"budget: wall time {w} minutes";
+        return null;
+    }
+
+    static StoreSummary Summary(Service.Judge.ScoreSummary s) =>
+        new(s.Count, s.Mean, s.Median, s.StdDev, s.CiLow, s.CiHigh, s.CoveragePercent);
+
+    /// <summary>The demo service gets a new loopback port each start; its address is not part of the run's identity.</summary>
+    static string Comparable(LlamaDuoConfig c) =>
+        (c.Service.Provider == ServiceProvider.Demo ? c with { Service = c.Service with { BaseUrl = null } } : c).ToYaml();
+
+    /// <summary>The resolved config is saved on the first run; a resumed run must use the same one.</summary>
+    static void SaveOrCheckConfig(LlamaDuoConfig config, RunFolder folder)
+    {
+        var yaml = config.ToYaml();
+        if (!File.Exists(folder.ConfigPath)) { AtomicFile.WriteAllText(folder.ConfigPath, yaml); return; }
+        if (Comparable(LlamaDuoConfig.Load(folder.ConfigPath)) != Comparable(config))
+            throw new Core.Errors.InputException(
+                "this run folder was started with a different config; resume it with its own config.yaml, or start a new run folder",
+                folder.ConfigPath);
+    }
+}

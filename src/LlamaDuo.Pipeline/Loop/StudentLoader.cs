@@ -1,0 +1,26 @@
+using LlamaDuo.Pipeline.Config;
+using LlamaDuo.Torch.Loading;
+using LlamaDuo.Torch.Lora;
+using TorchSharp;
+
+namespace LlamaDuo.Pipeline.Loop;
+
+/// <summary>Loads the config's student: the base model, optionally with a round's trained weights on top.</summary>
+public static class StudentLoader
+{
+    public static StudentModel Base(LlamaDuoConfig config) =>
+        ModelLoader.Load(config.Student.Model, torch.ScalarType.Float32, config.Student.Template);
+
+    /// <summary>The base plus a round's output: a PEFT adapter folder (LoRA) or a full Hugging Face folder.</summary>
+    public static StudentModel Trained(LlamaDuoConfig config, TrainedWeights weights)
+    {
+        if (weights.ModelDir is { } full) return ModelLoader.Load(full, torch.ScalarType.Float32, config.Student.Template);
+        var student = Base(config);
+        if (weights.AdapterDir is { } adapter) LoraModel.LoadAdapter(student.Module, adapter);
+        student.Module.eval();
+        return student;
+    }
+}
+
+/// <summary>Where one round's training put its result: an adapter (LoRA) or a whole model (full fine-tuning).</summary>
+public sealed record TrainedWeights(string? AdapterDir, string? ModelDir);
