@@ -18,7 +18,9 @@ public sealed class FaultToleranceTests : IDisposable
         Provider = ServiceProviders.Demo,
         Model = DemoServiceOptions.ModelId,
         BaseUrl = demo.BaseUrl,
-        TimeoutS = 1,
+        // Long enough that only injected hangs time out even on a busy 2-core machine: an attempt cancelled before
+        // the server read it would be counted by the ledger and not by the server.
+        TimeoutS = 3,
         MaxRetries = 8,
         RetryBaseDelayS = 0.02,
         RetryMaxDelayS = 0.2,
