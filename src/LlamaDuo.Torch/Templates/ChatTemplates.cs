@@ -44,6 +44,13 @@ public static class ChatTemplates
         return Create(recognised, jinja)!;
     }
 
+    /// <summary>
+    /// The template a Jinja chat_template (from a folder or a GGUF's tokenizer.chat_template) is recognised as, keeping
+    /// that text as its <see cref="IChatTemplate.JinjaSource"/> and a Qwen-style default system prompt; null when
+    /// not recognised.
+    /// </summary>
+    public static IChatTemplate? FromJinja(string jinja) => Recognize(jinja) is { } name ? Create(name, jinja) : null;
+
     /// <summary>The template name a Jinja chat_template corresponds to, or null when no known markers appear.</summary>
     public static string? Recognize(string jinja)
     {

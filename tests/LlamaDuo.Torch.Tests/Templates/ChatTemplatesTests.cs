@@ -83,6 +83,12 @@ public sealed class ChatTemplatesTests
         Assert.Equal("qwen", template.Name);
         var text = string.Concat(template.Render([ChatTurn.User("Hi")], true).Select(s => s.Text));
         Assert.StartsWith("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n", text);
+
+        // The same from the Jinja text alone (as a GGUF carries it), keeping the text for a later export.
+        var fromJinja = ChatTemplates.FromJinja(template.JinjaSource!)!;
+        Assert.Equal(text, string.Concat(fromJinja.Render([ChatTurn.User("Hi")], true).Select(s => s.Text)));
+        Assert.Equal(template.JinjaSource, fromJinja.JinjaSource);
+        Assert.Null(ChatTemplates.FromJinja("{{ messages }}"));
     }
 
     [Fact]
