@@ -48,6 +48,7 @@ public sealed class LlamaDuoServer : IAsyncDisposable
         if (options.Parallel < 1) throw new InputException("must be at least 1", field: "parallel", value: options.Parallel.ToString());
         if (options.QueueLimit < 0) throw new InputException("must be 0 or more", field: "queue", value: options.QueueLimit.ToString());
         var address = ResolveHost(options);
+        ReserveThreads(options.Parallel);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -92,6 +93,18 @@ public sealed class LlamaDuoServer : IAsyncDisposable
     {
         await app.DisposeAsync();
         gate.Dispose();
+    }
+
+    /// <summary>
+    /// Engines run each generation as blocking work on a thread-pool thread (llama.cpp and TorchSharp calls block).
+    /// With N of those running, the pool's default minimum (one per core) leaves nothing for Kestrel and the SSE
+    /// writers, and the pool grows only slowly; so keep enough threads ready from the start.
+    /// </summary>
+    static void ReserveThreads(int parallel)
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        var wanted = 2 * parallel + Environment.ProcessorCount + 4;
+        if (workers < wanted) ThreadPool.SetMinThreads(wanted, io);
     }
 
     /// <summary>null means "localhost" (both loopback families); otherwise the address to bind.</summary>

@@ -5,8 +5,8 @@ using OpenAI.Chat;
 
 namespace LlamaDuo.Server.Tests;
 
-/// <summary>Real stories15M on llama.cpp through the server and the official OpenAI client.</summary>
-public sealed class Stories15MTests(Stories15MServer stories) : IClassFixture<Stories15MServer>
+/// <summary>Real stories15M through the server and the official OpenAI client, on each engine.</summary>
+public abstract class Stories15MTests(Stories15MServer stories)
 {
     static readonly ChatCompletionOptions Greedy = new() { Temperature = 0, MaxOutputTokenCount = 20 };
 
@@ -60,3 +60,9 @@ public sealed class Stories15MTests(Stories15MServer stories) : IClassFixture<St
         Assert.Single(replies.Distinct());
     }
 }
+
+/// <summary>The real-model tests on llama.cpp.</summary>
+public sealed class LlamaCppStories15MTests(LlamaCppStories15M stories) : Stories15MTests(stories), IClassFixture<LlamaCppStories15M>;
+
+/// <summary>The real-model tests on TorchSharp.</summary>
+public sealed class TorchStories15MTests(TorchStories15M stories) : Stories15MTests(stories), IClassFixture<TorchStories15M>;

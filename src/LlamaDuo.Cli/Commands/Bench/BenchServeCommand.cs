@@ -63,7 +63,7 @@ public sealed class BenchServeCommand : AsyncCommand<BenchServeCommand.Settings>
         await StreamingRequests.OverChatClientAsync(model.Chat, load with { MaxTokens = 8 }, 0, cancellationToken);
 
         // The two sides alternate in short rounds so that both see the same background load on a shared machine.
-        var rounds = settings.Quick ? 2 : 4;
+        var rounds = settings.Quick ? 3 : 6;
         var round = load with { Duration = load.Duration / rounds };
         var options = new ServerOptions { Host = "127.0.0.1", Port = 0, Parallel = load.Clients, QueueLimit = load.Clients };
         LoadResult direct = LoadResult.Empty, served = LoadResult.Empty;
@@ -100,6 +100,8 @@ public sealed class BenchServeCommand : AsyncCommand<BenchServeCommand.Settings>
         AnsiConsole.Write(table);
         foreach (var r in new[] { direct, served }.Where(r => r.FirstError is not null))
             Console.Error.WriteLine($"first error: {r.FirstError}");
+        // On a shared machine the background load decides the absolute figures; print it beside them.
+        if (File.Exists("/proc/loadavg")) Console.WriteLine($"load average (1/5/15 min) at the end: {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))} on {Environment.ProcessorCount} cores");
         var ratio = served.TokensPerSecond / Math.Max(direct.TokensPerSecond, 1e-9);
         Console.WriteLine($"serve/llamacpp = {F(ratio)} (aim >= 0.80); peak RSS {F(peakRssMb)} MB for the whole process");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -1,7 +1,9 @@
+using LlamaDuo.Core.Data;
 using LlamaDuo.Core.Errors;
 using LlamaDuo.LlamaCpp.Engine;
 using LlamaDuo.LlamaCpp.Export;
 using LlamaDuo.Server;
+using LlamaDuo.Torch.Generation;
 using LlamaDuo.Torch.Loading;
 using LlamaDuo.Torch.Templates;
 using Microsoft.Extensions.AI;
@@ -14,12 +16,12 @@ public static class ServeEngines
     /// <summary>
     /// <paramref name="engine"/> "llamacpp": a .gguf file is loaded as is; any other model (stories15m, a llama2.c
     /// .bin, an HF folder) is loaded by our loader and exported to a temporary fp32 GGUF first (deleted on dispose).
+    /// "torch": our TorchSharp model through <see cref="TorchChatClient"/> (one generation at a time inside it).
     /// </summary>
     public static Task<LoadedEngine> LoadAsync(string model, string engine, string? name, CancellationToken ct) => engine switch
     {
         "llamacpp" => Task.Run(() => LoadLlamaCpp(model, name), ct),
-        "torch" => throw new InputException("the torch engine is not wired into `serve` in this build yet; use --engine llamacpp",
-            field: "--engine", value: engine),
+        "torch" => Task.Run(() => LoadTorch(model, name), ct),
         _ => throw new InputException("unknown engine; use llamacpp or torch", field: "--engine", value: engine),
     };
 
@@ -54,6 +56,26 @@ public static class ServeEngines
             if (tempGguf is not null) File.Delete(tempGguf);
             throw;
         }
+    }
+
+    static LoadedEngine LoadTorch(string model, string? name)
+    {
+        if (model.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
+            throw new InputException("a GGUF file runs on llama.cpp; use --engine llamacpp", model, field: "--engine", value: "torch");
+        var student = ModelLoader.Load(model);
+        var chat = new TorchChatClient(student);
+        // Raw completions continue the prompt as written: the same module seen through the plain template.
+        var plain = student.Template.Name == ChatTemplates.Plain.Name ? null
+            : new StudentModel(student.Config, student.Module, student.Tokenizer, ChatTemplates.Plain, student.Source, student.StopTokenIds);
+        var raw = plain is null ? null : new TorchChatClient(plain);
+        var served = new ServedModel(name ?? DefaultName(model), chat)
+        {
+            Completion = raw,
+            ContextLength = student.ContextLength,
+            CountChatTokens = messages => chat.Generator.Encode(chat.RenderPrompt(messages.Select(m => new ChatTurn(m.Role.Value, m.Text)))).Count,
+            CountTextTokens = text => (raw ?? chat).Generator.Encode(text).Count,
+        };
+        return new LoadedEngine(served, student);
     }
 
     /// <summary>"stories15m" stays itself; a path becomes its file or folder name without extension.</summary>
