@@ -1,0 +1,47 @@
+using System.ComponentModel;
+using LlamaDuo.Core.Errors;
+using LlamaDuo.Pipeline.Config;
+using LlamaDuo.Pipeline.Loop;
+using LlamaDuo.Pipeline.Store;
+using Spectre.Console.Cli;
+
+namespace LlamaDuo.Cli.Commands.Loop;
+
+/// <summary>`llamaduo run CONFIG [--run-dir DIR] [--resume]`: the whole LlamaDuo loop for one migration.</summary>
+public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "[CONFIG]")]
+        [Description("The migration's YAML config (see docs/pipeline.md). With --resume it may be left out.")]
+        public string? Config { get; init; }
+
+        [CommandOption("--run-dir <DIR>")]
+        [Description("Run folder (default: runs/<time>-<task>).")]
+        public string? RunDir { get; init; }
+
+        [CommandOption("--resume")]
+        [Description("Continue the run in --run-dir after a crash or a stop; stages already done are skipped.")]
+        public bool Resume { get; init; }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Resume && settings.RunDir is null)
+            throw new InputException("--resume needs --run-dir DIR (the run folder to continue)", field: "--run-dir");
+        LlamaDuoConfig config;
+        if (settings.Resume && settings.Config is null)
+            config = LlamaDuoConfig.Load(new RunFolder(Path.GetFullPath(settings.RunDir!)).ConfigPath);
+        else if (settings.Config is null)
+            throw new InputException("pass the config file: llamaduo run CONFIG", field: "CONFIG");
+        else
+            config = LlamaDuoConfig.Load(settings.Config);
+
+        var runDir = settings.RunDir ?? Path.Combine("runs", RunFolder.NewId(config.Task.Name, DateTimeOffset.UtcNow));
+        if (!settings.Resume && File.Exists(new RunFolder(Path.GetFullPath(runDir)).DbPath))
+            throw new InputException("the run folder already holds a run; pass --resume to continue it, or choose another --run-dir", runDir);
+        var outcome = await MigrationLoop.RunAsync(config, runDir, Console.Out, cancellationToken);
+        LoopSummary.Print(outcome);
+        return outcome.Passed ? 0 : 3;
+    }
+}

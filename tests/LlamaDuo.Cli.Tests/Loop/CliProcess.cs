@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace LlamaDuo.Cli.Tests.Loop;
+
+/// <summary>Runs the real `llamaduo` CLI (the llamaduo.dll built beside the tests) as a child process.</summary>
+static class CliProcess
+{
+    static string Dll => Path.Combine(AppContext.BaseDirectory, "llamaduo.dll");
+
+    /// <summary>Runs to the end; returns exit code and combined output.</summary>
+    public static async Task<(int Code, string Output)> RunAsync(string workDir, TimeSpan timeout, params string[] args)
+    {
+        var (process, output) = Start(workDir, args);
+        using var cts = new CancellationTokenSource(timeout);
+        try { await process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"llamaduo {string.Join(' ', args)} ran over {timeout}:\n{output}");
+        }
+        process.WaitForExit();
+        return (process.ExitCode, output.ToString());
+    }
+
+    /// <summary>
+    /// Starts the CLI and kills it (SIGKILL, no chance to clean up) as soon as a line of its output contains
+    /// <paramref name="trigger"/>. Returns the output up to the kill; fails if the process ends first.
+    /// </summary>
+    public static async Task<string> KillWhenAsync(string workDir, string trigger, TimeSpan timeout, params string[] args)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (process, output) = Start(workDir, args, line => { if (line.Contains(trigger)) seen.TrySetResult(); });
+        var exited = process.WaitForExitAsync();
+        var first = await Task.WhenAny(seen.Task, exited, Task.Delay(timeout));
+        if (first != seen.Task)
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"'{trigger}' never appeared before the process ended or timed out:\n{output}");
+        }
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+        return output.ToString();
+    }
+
+    static (Process, StringBuilder) Start(string workDir, string[] args, Action<string>? onLine = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        var output = new StringBuilder();
+        var process = new Process { StartInfo = psi };
+        DataReceivedEventHandler handler = (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (output) output.AppendLine(e.Data);
+            onLine?.Invoke(e.Data);
+        };
+        process.OutputDataReceived += handler;
+        process.ErrorDataReceived += handler;
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (process, output);
+    }
+}

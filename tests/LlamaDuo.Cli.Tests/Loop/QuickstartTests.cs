@@ -1,0 +1,30 @@
+using LlamaDuo.Pipeline.Quickstart;
+
+namespace LlamaDuo.Cli.Tests.Loop;
+
+/// <summary>
+/// The offline main job end to end: real stories15M, real LoRA training, real HTTP to the demo service (a rule-based
+/// stand-in for the service LLM). Round 0 must fall short and a later round pass once synthetic data is added.
+/// </summary>
+public class QuickstartTests
+{
+    [Fact]
+    public async Task Quickstart_improves_round_by_round_and_passes()
+    {
+        using var temp = new RepoPaths.Temp();
+        var runDir = Path.Combine(temp.Path, "qs");
+        var log = new StringWriter();
+        var outcome = await QuickstartRun.RunAsync(runDir, log);
+
+        Assert.True(outcome.Passed, log.ToString());
+        Assert.True(outcome.Rounds.Count >= 2, $"expected at least two rounds\n{log}");
+        Assert.False(outcome.Rounds[0].Passed);
+        Assert.True(outcome.Rounds[^1].Similarity!.Mean > outcome.Rounds[0].Similarity!.Mean + 10, log.ToString());
+        Assert.True(outcome.Rounds[1].SyntheticAdded > 0);
+        Assert.Matches(@"^result: pass=true rounds=\d+ best_similarity=\d+\.\d best_precision=\d+\.\d run=.+$", outcome.SummaryLine);
+        foreach (var file in new[] { "config.yaml", "data/train.jsonl", "data/test.jsonl", "round-00/generations.jsonl",
+                     "round-00/judgements.jsonl", "round-01/synthetic.jsonl", "round-01/dedup.jsonl", "round-01/accepted.jsonl",
+                     "export/model.gguf", "export/Modelfile", "export/adapter/adapter_config.json", "export/parity.txt", "report.html", "run.db" })
+            Assert.True(File.Exists(Path.Combine(runDir, file)), $"missing {file}\n{log}");
+    }
+}
