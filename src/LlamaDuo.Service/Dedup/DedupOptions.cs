@@ -27,6 +27,12 @@ public sealed record DedupOptions
     /// <summary>ROUGE-L F1 (0-1) an LSH candidate must reach to be confirmed as a near duplicate (of a synthetic, train or test row).</summary>
     public double RougeLThreshold { get; init; } = 0.7;
 
+    /// <summary>
+    /// LSH candidates whose MinHash estimate is below JaccardThreshold minus this margin are dropped before ROUGE-L:
+    /// the estimate's standard error is at most 0.045 at 128 permutations, so 0.2 loses no true pair in practice.
+    /// </summary>
+    public double CandidateMargin { get; init; } = 0.2;
+
     /// <summary>Word n-gram length for decontamination against test rows.</summary>
     public int ContaminationNgram { get; init; } = 8;
 

@@ -85,11 +85,12 @@ public sealed class Deduplicator
             return new(id, DedupReason.ContaminatesTest, test[member].Id, overlap);
 
         // A paraphrase of a test row breaks many n-grams but stays a near duplicate: that is contamination too.
-        var (nearTest, testRouge) = Closest(f, testLsh, c => testF[c]);
+        var matcher = new LcsMatcher(f.Words);
+        var (nearTest, testRouge) = Closest(f, matcher, testLsh, c => testF[c]);
         if (nearTest >= 0 && testRouge >= _options.RougeLThreshold)
             return new(id, DedupReason.ContaminatesTest, test[nearTest].Id, testRouge);
 
-        var (best, bestRouge) = Closest(f, lsh, c => c < trainF.Length ? trainF[c] : synth[c - trainF.Length]);
+        var (best, bestRouge) = Closest(f, matcher, lsh, c => c < trainF.Length ? trainF[c] : synth[c - trainF.Length]);
         if (best >= 0 && bestRouge >= _options.RougeLThreshold)
             return best < trainF.Length
                 ? new(id, DedupReason.NearDuplicatesTrain, train[best].Id, bestRouge)
@@ -97,14 +98,21 @@ public sealed class Deduplicator
         return new(id, DedupReason.Kept);
     }
 
-    /// <summary>The LSH candidate with the highest ROUGE-L F1 (lowest member on ties), or -1 when there is none.</summary>
-    static (int Member, double Rouge) Closest(RowFeatures f, MinHashLshIndex index, Func<int, RowFeatures> features)
+    /// <summary>
+    /// The LSH candidate with the highest ROUGE-L F1 (lowest member on ties), or -1 when there is none. Candidates whose
+    /// signatures estimate a Jaccard similarity far below the threshold (more than 4.5 standard errors at 128
+    /// permutations) are skipped before the ROUGE-L computation: they are LSH false positives.
+    /// </summary>
+    (int Member, double Rouge) Closest(RowFeatures f, LcsMatcher matcher, MinHashLshIndex index, Func<int, RowFeatures> features)
     {
         int best = -1;
         double bestRouge = 0;
+        double floor = _options.JaccardThreshold - _options.CandidateMargin;
         foreach (int c in index.Candidates(f.Signature))
         {
-            double rouge = RougeL.F1(f.Words, features(c).Words);
+            var other = features(c);
+            if (MinHasher.Estimate(f.Signature, other.Signature) < floor) continue;
+            double rouge = matcher.F1(other.Words);
             if (rouge > bestRouge || (rouge == bestRouge && c < best)) { bestRouge = rouge; best = c; }
         }
         return (best, bestRouge);
