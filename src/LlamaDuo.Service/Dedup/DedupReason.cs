@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace LlamaDuo.Service.Dedup;
 
-/// <summary>Why a synthetic row was kept or dropped (written by name into dedup.jsonl).</summary>
+/// <summary>Why a synthetic row was kept or dropped (serialised by name, so dedup.jsonl reads "NearDuplicate", not 3).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<DedupReason>))]
 public enum DedupReason
 {
     Kept,

@@ -54,6 +54,7 @@ public class DedupTests
         Assert.Equal((DedupReason.NearDuplicate, "s-new"), (d["s-near"].Reason, d["s-near"].CollidedWith));
         Assert.Equal(DedupReason.Empty, d["s-empty"].Reason);
         Assert.Equal(["s-new"], result.Kept.Select(r => r.Id));
+        Assert.Contains("\"Reason\":\"NearDuplicatesTrain\"", System.Text.Json.JsonSerializer.Serialize(d["s-near-train"]));
         Assert.Equal(synthetic.Count, result.Decisions.Count);
     }
 
