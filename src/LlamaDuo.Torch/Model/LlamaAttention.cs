@@ -36,14 +36,17 @@ public sealed class LlamaAttention : nn.Module
     /// (true = may attend) or null; with no mask and <paramref name="causal"/> set, SDPA's own causal mask is used
     /// (valid only when nothing is cached, since it is top-left aligned).
     /// </summary>
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, bool causal, KvCache? cache, int layerIndex)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor signedSin, Tensor? mask, bool causal, KvCache? cache, int layerIndex)
     {
         long b = x.shape[0], t = x.shape[1];
-        using var q0 = q_proj.forward(x).view(b, t, heads, headDim).transpose(1, 2);    // [B, H, T, D]
-        using var k0 = k_proj.forward(x).view(b, t, kvHeads, headDim).transpose(1, 2);  // [B, KvH, T, D]
-        using var v0 = v_proj.forward(x).view(b, t, kvHeads, headDim).transpose(1, 2);  // [B, KvH, T, D]
-        using var q = RotaryEmbedding.Apply(q0, cos, sin);                               // [B, H, T, D]
-        using var kNew = RotaryEmbedding.Apply(k0, cos, sin);                            // [B, KvH, T, D]
+        using var qLin = q_proj.forward(x);                                              // [B, T, H*D]
+        using var kLin = k_proj.forward(x);                                              // [B, T, KvH*D]
+        using var vLin = v_proj.forward(x);                                              // [B, T, KvH*D]
+        using var q0 = qLin.view(b, t, heads, headDim).transpose(1, 2);                  // [B, H, T, D]
+        using var k0 = kLin.view(b, t, kvHeads, headDim).transpose(1, 2);                // [B, KvH, T, D]
+        using var v0 = vLin.view(b, t, kvHeads, headDim).transpose(1, 2);                // [B, KvH, T, D]
+        using var q = RotaryEmbedding.Apply(q0, cos, signedSin);                         // [B, H, T, D]
+        using var kNew = RotaryEmbedding.Apply(k0, cos, signedSin);                      // [B, KvH, T, D]
 
         Tensor k = kNew, v = v0;
         if (cache is not null) (k, v) = cache.Append(layerIndex, kNew, v0);           // [B, KvH, S, D]

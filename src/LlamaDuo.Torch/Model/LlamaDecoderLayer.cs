@@ -28,10 +28,10 @@ public sealed class LlamaDecoderLayer : nn.Module
     /// <summary>The feed-forward block ("mlp").</summary>
     public LlamaMlp Mlp => mlp;
 
-    public Tensor Forward(Tensor x, Tensor cos, Tensor sin, Tensor? mask, bool causal, KvCache? cache)
+    public Tensor Forward(Tensor x, Tensor cos, Tensor signedSin, Tensor? mask, bool causal, KvCache? cache)
     {
         using var n1 = input_layernorm.forward(x);                                  // [B, T, C]
-        using var a = self_attn.Forward(n1, cos, sin, mask, causal, cache, index);  // [B, T, C]
+        using var a = self_attn.Forward(n1, cos, signedSin, mask, causal, cache, index);  // [B, T, C]
         using var h = x + a;                                                        // [B, T, C]
         using var n2 = post_attention_layernorm.forward(h);                         // [B, T, C]
         using var m = mlp.forward(n2);                                              // [B, T, C]

@@ -44,13 +44,13 @@ public sealed class LlamaModel : nn.Module
         var causal = past == 0;
 
         var x = embed_tokens.forward(inputIds);                                                 // [B, T, C]
-        var (cos, sin) = rotary.Angles(positions, x.dtype);                                     // [B, 1, T, D]
+        var (cos, signedSin) = rotary.Angles(positions, x.dtype);                                     // [B, 1, T, D]
         using (cos)
-        using (sin)
+        using (signedSin)
         {
             foreach (var layer in layers)
             {
-                var next = layer.Forward(x, cos, sin, mask, causal, cache);                     // [B, T, C]
+                var next = layer.Forward(x, cos, signedSin, mask, causal, cache);                     // [B, T, C]
                 x.Dispose();
                 x = next;
             }

@@ -36,26 +36,29 @@ public sealed class RotaryEmbedding : IDisposable
         return (1 - smooth) * freq / s.Factor + smooth * freq;
     }
 
-    /// <summary>cos and sin of the angles for each position, shaped [B, 1, T, D] in <paramref name="dtype"/>.</summary>
-    public (Tensor Cos, Tensor Sin) Angles(Tensor positionIds, ScalarType dtype)
+    /// <summary>
+    /// cos of the angles and sin with its first half negated, both [B, 1, T, D] in <paramref name="dtype"/>; the
+    /// sign folds rotate_half's negation into the table so <see cref="Apply"/> needs only a roll.
+    /// </summary>
+    public (Tensor Cos, Tensor SignedSin) Angles(Tensor positionIds, ScalarType dtype)
     {
         using var pos = positionIds.to(ScalarType.Float32).unsqueeze(-1);   // [B, T, 1]
         using var freqs = pos * invFreq.to(positionIds.device);            // [B, T, D/2]
         using var emb = cat([freqs, freqs], -1).unsqueeze(1);              // [B, 1, T, D]
-        return (emb.cos().to(dtype), emb.sin().to(dtype));
+        using var negFreqs = freqs.neg();
+        using var signedEmb = cat([negFreqs, freqs], -1).unsqueeze(1);     // [B, 1, T, D]: sin(-a) = -sin(a)
+        return (emb.cos().to(dtype), signedEmb.sin().to(dtype));
     }
 
-    /// <summary>x * cos + rotate_half(x) * sin, where rotate_half([a, b]) = [-b, a] over the last dimension.</summary>
-    public static Tensor Apply(Tensor x, Tensor cos, Tensor sin)
+    /// <summary>
+    /// x * cos + rotate_half(x) * sin, where rotate_half([a, b]) = [-b, a] over the last dimension. Rolling x by D/2
+    /// gives [b, a]; the signed sin supplies the minus.
+    /// </summary>
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor signedSin)
     {
-        var half = x.shape[^1] / 2;
-        using var first = x.narrow(-1, 0, half);                           // [B, H, T, D/2]
-        using var second = x.narrow(-1, half, half);                       // [B, H, T, D/2]
-        using var negSecond = second.neg();
-        using var rotated = cat([negSecond, first], -1);                   // [B, H, T, D]
-        using var a = x * cos;
-        using var b = rotated * sin;
-        return a + b;                                                      // [B, H, T, D]
+        using var rolled = x.roll(x.shape[^1] / 2, -1);                    // [B, H, T, D]: [b, a]
+        var result = x * cos;                                              // [B, H, T, D]
+        return result.addcmul_(rolled, signedSin, 1);                      // in place: returns result itself
     }
 
     public void Dispose() => invFreq.Dispose();
