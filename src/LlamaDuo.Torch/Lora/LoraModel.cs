@@ -83,6 +83,30 @@ public static class LoraModel
     }
 
     /// <summary>
+    /// Attaches adapters of shape <paramref name="settings"/> and starts them from the PEFT adapter in
+    /// <paramref name="dir"/> (continuing a previous round). Its rank and targets must equal the settings.
+    /// </summary>
+    public static IReadOnlyDictionary<string, LoraLinear> AttachFrom(LlamaForCausalLM model, string dir, LoraSettings settings, ScalarType baseDtype = ScalarType.Float32)
+    {
+        var (config, weights) = PeftAdapterFiles.Load(dir);
+        try
+        {
+            if (config.R != settings.Rank)
+                throw new InputException($"the starting adapter has rank {config.R}; train with --rank {config.R}", dir, field: "rank", value: settings.Rank.ToString());
+            if (!config.TargetModules.Order().SequenceEqual(settings.Targets.Order()))
+                throw new InputException($"the starting adapter targets {string.Join(",", config.TargetModules)}; train with the same --targets", dir,
+                    field: "targets", value: string.Join(",", settings.Targets));
+            var adapters = Attach(model, settings, baseDtype);
+            PeftAdapterFiles.CopyInto(adapters, weights, dir);
+            return adapters;
+        }
+        finally
+        {
+            foreach (var (a, b) in weights.Values) { a.Dispose(); b.Dispose(); }
+        }
+    }
+
+    /// <summary>
     /// Folds every adapter into its base weight (W += (alpha / r) B A, computed in fp32 and stored in the base's dtype)
     /// and puts the base projection back in place. Afterwards the model has its original parameter names.
     /// </summary>

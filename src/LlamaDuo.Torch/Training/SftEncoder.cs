@@ -18,10 +18,17 @@ public enum OverlongPolicy
 /// Turns chat examples into token ids plus a loss mask. Each conversation is rendered with the student's chat template;
 /// the whole text is encoded once (so tokens are those the model sees at inference), and each segment's tokens are
 /// found by encoding the text up to that segment's end. With <paramref name="assistantOnly"/> only assistant segments
-/// (reply and end-of-turn marker) are targets; otherwise every token after the first.
+/// (reply and end-of-turn marker) are targets; otherwise every token after the first. A template without an
+/// end-of-turn marker (plain text, for base models) gets <paramref name="endOfReplyId"/> (default: the tokenizer's EOS)
+/// appended after a final assistant reply, as a target, so the model learns where its answer ends. Pass the model's
+/// first stop token: a base model stops on the token it was trained to emit (llama2.c models on BOS, id 1, their story
+/// separator; their EOS row was never trained, so a frozen tied head cannot learn to emit it).
 /// </summary>
-public sealed class SftEncoder(ITokenizer tokenizer, IChatTemplate template, int maxLength, OverlongPolicy policy, bool assistantOnly = true)
+public sealed class SftEncoder(ITokenizer tokenizer, IChatTemplate template, int maxLength, OverlongPolicy policy, bool assistantOnly = true,
+    int? endOfReplyId = null)
 {
+    readonly int endId = endOfReplyId ?? tokenizer.EosId;
+
     /// <summary>Encodes all examples; over-long ones are truncated or dropped by the policy and counted.</summary>
     public EncodedDataset EncodeAll(IEnumerable<ChatExample> examples)
     {
@@ -65,6 +72,11 @@ public sealed class SftEncoder(ITokenizer tokenizer, IChatTemplate template, int
             start = end;
         }
         isTarget[0] = false;
+        if (template.StopStrings.Count == 0 && segments[^1].IsAssistant && ids[^1] != endId)
+        {
+            ids = [.. ids, endId];
+            isTarget = [.. isTarget, true];
+        }
         return new EncodedExample(example.Id, ids, isTarget);
     }
 

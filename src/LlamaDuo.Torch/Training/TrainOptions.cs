@@ -65,6 +65,8 @@ public sealed record TrainOptions
     public string? InitAdapter { get; init; }
     /// <summary>Checkpoints kept on disk (oldest deleted first).</summary>
     public int KeepCheckpoints { get; init; } = 2;
+    /// <summary>Write checkpoints, the adapter or weights and train_result.json; off only for throughput benchmarks.</summary>
+    public bool WriteOutputs { get; init; } = true;
 
     /// <summary>Throws an <see cref="InputException"/> naming the first bad field.</summary>
     public void Validate()

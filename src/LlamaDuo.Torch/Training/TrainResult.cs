@@ -1,7 +1,7 @@
 namespace LlamaDuo.Torch.Training;
 
-/// <summary>One optimiser step's training loss (mean over its target tokens) and learning rate.</summary>
-public sealed record LossPoint(int Step, int Epoch, double Loss, double LearningRate);
+/// <summary>One optimiser step: its loss (mean over its target tokens), learning rate, real tokens, target tokens and wall time.</summary>
+public sealed record LossPoint(int Step, int Epoch, double Loss, double LearningRate, long Tokens = 0, long Targets = 0, double Seconds = 0);
 
 /// <summary>Mean loss on the held-out slice at the end of an epoch.</summary>
 public sealed record EvalPoint(int Step, int Epoch, double Loss);

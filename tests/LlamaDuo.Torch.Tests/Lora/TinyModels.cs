@@ -6,15 +6,15 @@ namespace LlamaDuo.Torch.Tests.Lora;
 /// <summary>Small random Llama models (N(0, 0.02) init) for fast numerical tests of LoRA and the trainer.</summary>
 internal static class TinyModels
 {
-    public static LlamaConfig Config(bool tied = false, bool bias = true) => new()
+    public static LlamaConfig Config(bool tied = false, bool bias = true, int intermediate = 64) => new()
     {
-        HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeads = 2,
+        HiddenSize = 32, IntermediateSize = intermediate, NumHiddenLayers = 2, NumAttentionHeads = 4, NumKeyValueHeads = 2,
         VocabSize = 61, MaxPositionEmbeddings = 64, TieWordEmbeddings = tied, AttentionBias = bias, EosTokenIds = [2], BosTokenId = 1,
     };
 
-    public static LlamaForCausalLM Create(long seed = 7, bool tied = false, bool bias = true)
+    public static LlamaForCausalLM Create(long seed = 7, bool tied = false, bool bias = true, int intermediate = 64)
     {
-        var model = new LlamaForCausalLM(Config(tied, bias));
+        var model = new LlamaForCausalLM(Config(tied, bias, intermediate));
         model.InitRandom(seed);
         model.eval();
         return model;

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Text.Json;
+using LlamaDuo.Core.Data;
+using LlamaDuo.Core.Errors;
+using LlamaDuo.Torch.Loading;
+using LlamaDuo.Torch.Lora;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LlamaDuo.Torch.Training;
+
+/// <summary>
+/// Supervised fine-tuning of a student on chat examples, LoRA or full, the whole loop written out top to bottom:
+/// encode, plan, prepare the model, (resume), step (AdamW, cosine with warmup, accumulation, clipping), evaluate the
+/// held-out slice each epoch, checkpoint, write the adapter or weights and train_result.json.
+/// The student's module is changed in place (LoRA adapters attached, or weights trained).
+/// </summary>
+public static class SftTrainer
+{
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>Trains on a worker thread; see the class summary. Bad data or settings throw <see cref="InputException"/> before anything is written.</summary>
+    public static Task<TrainResult> TrainAsync(StudentModel student, IReadOnlyList<ChatExample> train, TrainOptions options, string outDir,
+        IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
+        => Task.Run(() => Train(student, train, options, outDir, progress, ct), ct);
+
+    /// <summary>The same, on the calling thread.</summary>
+    public static TrainResult Train(StudentModel student, IReadOnlyList<ChatExample> train, TrainOptions options, string outDir,
+        IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
+    {
+        // 1. Check settings and data; nothing is written until all of it is known to be usable.
+        OpenMpWaits.PreferPassive();
+        options.Validate();
+        if (train.Count == 0) throw new InputException("no training examples (the data is empty)", field: "data");
+        var device = ComputeDevice.Resolve(options.Device);
+        var baseDtype = ComputeDevice.BaseDtype(options.Dtype, options.Method, device);
+        var maxLength = options.MaxLength ?? student.ContextLength;
+        if (maxLength > student.ContextLength)
+            throw new InputException($"longer than the model's context ({student.ContextLength})", field: "max-len", value: maxLength.ToString());
+        var encoded = new SftEncoder(student.Tokenizer, student.Template, maxLength, options.Overlong, options.AssistantOnlyLoss,
+            student.StopTokenIds[0]).EncodeAll(train);
+        if (encoded.Examples.Count == 0)
+            throw new InputException($"all {train.Count} examples were dropped (longer than {maxLength} tokens or without target tokens)", field: "max-len", value: maxLength.ToString());
+        var plan = TrainPlan.Create(encoded.Examples, options);
+        var fingerprint = TrainFingerprint.Create(student, train, options, baseDtype, maxLength);
+        var resumeFrom = TrainRunFolder.Prepare(outDir, options.Resume, fingerprint);
+
+        // 2. Model: adapters on a frozen (maybe bf16) base, or every weight trainable.
+        var model = student.Module;
+        model.to(device);
+        random.manual_seed(options.Seed);
+        if (options.Method == TrainMethod.Lora)
+        {
+            if (options.InitAdapter is { } init) LoraModel.AttachFrom(model, init, options.Lora, baseDtype);
+            else LoraModel.Attach(model, options.Lora, baseDtype);
+        }
+        else foreach (var p in model.parameters()) p.requires_grad = true;
+        var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToList();
+        using var optimizer = optim.AdamW(trainable.Select(t => t.parameter), lr: options.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8,
+            weight_decay: options.WeightDecay);
+        var schedule = new CosineSchedule(options.LearningRate, plan.TotalSteps, options.WarmupRatio);
+
+        var state = new CheckpointState { Fingerprint = fingerprint };
+        if (resumeFrom is not null)
+        {
+            state = TrainCheckpoint.ReadState(resumeFrom);
+            TrainCheckpoint.Restore(resumeFrom, trainable, optimizer);
+        }
+        var resumedFrom = resumeFrom is null ? (int?)null : state.Step;
+
+        // 3. Steps.
+        var padId = student.Tokenizer.EosId;
+        var clock = new Stopwatch();
+        long sessionTokens = 0;
+        IReadOnlyList<int[]>? order = null;
+        var orderEpoch = -1;
+        for (var step = state.Step; step < plan.TotalSteps; step++)
+        {
+            if (ct.IsCancellationRequested)
+            {
+                if (options.WriteOutputs) TrainCheckpoint.Save(outDir, trainable, optimizer, state, options.KeepCheckpoints);
+                ct.ThrowIfCancellationRequested();
+            }
+            var epoch = plan.EpochOf(step);
+            if (epoch != orderEpoch) { order = plan.EpochOrder(epoch); orderEpoch = epoch; }
+            var lr = schedule.At(step);
+            var stepClock = Stopwatch.StartNew();
+            clock.Start();
+            var (loss, tokens, targets) = Step(model, plan.MicroBatches(step, order!).ToList(), optimizer, trainable, lr, options, padId, device, step);
+            clock.Stop();
+            sessionTokens += tokens;
+            state = state with
+            {
+                Step = step + 1,
+                Epoch = plan.EpochOf(step + 1),
+                NextBatch = plan.FirstBatchOf(step + 1),
+                Tokens = state.Tokens + tokens,
+                TrainSeconds = state.TrainSeconds + stepClock.Elapsed.TotalSeconds,
+                LossHistory = [.. state.LossHistory, new LossPoint(step + 1, epoch, loss, lr, tokens, targets, stepClock.Elapsed.TotalSeconds)],
+            };
+            var tokensPerSecond = sessionTokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+            if ((step + 1) % options.LogEvery == 0 || step + 1 == plan.TotalSteps)
+            {
+                var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / (step + 1 - (resumedFrom ?? 0)) * (plan.TotalSteps - step - 1));
+                progress?.Report(new TrainProgress(step + 1, plan.TotalSteps, epoch, loss, lr, tokensPerSecond, eta));
+            }
+            if (plan.HeldOut.Count > 0 && (plan.EndsEpoch(step) || step + 1 == plan.TotalSteps))
+            {
+                var heldOutLoss = Evaluate(model, plan.HeldOut, options.BatchSize, padId, device);
+                state = state with { EvalHistory = [.. state.EvalHistory, new EvalPoint(step + 1, epoch, heldOutLoss)] };
+                progress?.Report(new TrainProgress(step + 1, plan.TotalSteps, epoch, loss, lr, tokensPerSecond, TimeSpan.Zero, heldOutLoss));
+            }
+            if (options.WriteOutputs && options.SaveEvery > 0 && (step + 1) % options.SaveEvery == 0 && step + 1 < plan.TotalSteps)
+                TrainCheckpoint.Save(outDir, trainable, optimizer, state, options.KeepCheckpoints);
+        }
+        if (options.WriteOutputs) TrainCheckpoint.Save(outDir, trainable, optimizer, state, options.KeepCheckpoints);
+
+        // 4. Outputs.
+        model.eval();
+        string? adapterDir = null, modelDir = null;
+        if (options.WriteOutputs && options.Method == TrainMethod.Lora)
+        {
+            adapterDir = Path.Combine(outDir, "adapter");
+            LoraModel.SaveAdapter(model, adapterDir, options.Lora, student.Source);
+        }
+        else if (options.WriteOutputs)
+        {
+            modelDir = Path.Combine(outDir, "model");
+            var sideFiles = Directory.Exists(student.Source) ? student.Source : null;
+            AtomicFolder.Write(modelDir, staging => HfFolderWriter.Write(model, staging, ScalarType.Float32, sideFiles));
+        }
+        var result = new TrainResult
+        {
+            OutputDir = Path.GetFullPath(outDir),
+            AdapterDir = adapterDir is null ? null : Path.GetFullPath(adapterDir),
+            ModelDir = modelDir is null ? null : Path.GetFullPath(modelDir),
+            Method = options.Method.ToString().ToLowerInvariant(),
+            Dtype = ComputeDevice.Name(baseDtype),
+            Device = options.Device,
+            Steps = state.Step,
+            StepsPerEpoch = plan.StepsPerEpoch,
+            Epochs = (plan.TotalSteps + plan.StepsPerEpoch - 1) / plan.StepsPerEpoch,
+            Examples = plan.Train.Count,
+            HeldOut = plan.HeldOut.Count,
+            Truncated = encoded.Truncated,
+            Dropped = encoded.Dropped,
+            MaxLength = maxLength,
+            TrainableParameters = trainable.Sum(t => t.parameter.numel()),
+            Tokens = state.Tokens,
+            TrainSeconds = state.TrainSeconds,
+            ResumedFromStep = resumedFrom,
+            LossHistory = state.LossHistory,
+            EvalHistory = state.EvalHistory,
+        };
+        if (options.WriteOutputs) AtomicFolder.WriteFile(Path.Combine(outDir, TrainRunFolder.ResultFile), JsonSerializer.Serialize(result, Json));
+        return result;
+    }
+
+    /// <summary>One optimiser step over its micro-batches; returns the mean target-token loss, the real tokens processed and the target count.</summary>
+    static (double Loss, long Tokens, long Targets) Step(Model.LlamaForCausalLM model, IReadOnlyList<IReadOnlyList<EncodedExample>> microBatches, OptimizerHelper optimizer,
+        IReadOnlyList<(string name, Parameter parameter)> trainable, double lr, TrainOptions options, int padId, Device device, int step)
+    {
+        using var scope = NewDisposeScope();
+        random.manual_seed(options.Seed * 1_000_003L + step); // dropout masks depend on the step only, so a resumed run draws the same ones
+        model.train();
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+        optimizer.zero_grad();
+        var batches = microBatches.Select(rows => SftBatch.Collate(rows, padId, device)).ToList();
+        var targetCount = batches.Sum(b => b.TargetCount);
+        double lossSum = 0;
+        foreach (var batch in batches)
+        {
+            using var sum = SftLoss.Sum(model, batch);
+            using var scaled = sum / targetCount; // mean over the whole step's targets, whatever the micro-batch split
+            scaled.backward();
+            lossSum += sum.item<float>();
+        }
+        if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(trainable.Select(t => t.parameter), options.MaxGradNorm);
+        optimizer.step();
+        var tokens = batches.Sum(b => b.Tokens);
+        foreach (var b in batches) b.Dispose();
+        return (lossSum / targetCount, tokens, targetCount);
+    }
+
+    /// <summary>Mean target-token loss over <paramref name="rows"/>, without gradients or dropout.</summary>
+    public static double Evaluate(Model.LlamaForCausalLM model, IReadOnlyList<EncodedExample> rows, int batchSize, int padId, Device device)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        model.eval();
+        double sum = 0;
+        long count = 0;
+        foreach (var chunk in rows.Chunk(batchSize))
+        {
+            using var batch = SftBatch.Collate(chunk, padId, device);
+            using var loss = SftLoss.Sum(model, batch);
+            sum += loss.item<float>();
+            count += batch.TargetCount;
+        }
+        model.train();
+        return sum / Math.Max(1, count);
+    }
+}

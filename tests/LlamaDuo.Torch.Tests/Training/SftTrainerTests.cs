@@ -1,0 +1,110 @@
+using LlamaDuo.Core.Errors;
+using LlamaDuo.Torch.Lora;
+using LlamaDuo.Torch.Tests.Lora;
+using LlamaDuo.Torch.Training;
+
+namespace LlamaDuo.Torch.Tests.Training;
+
+public sealed class SftTrainerTests : IDisposable
+{
+    readonly string root = Directory.CreateTempSubdirectory("llamaduo-train-").FullName;
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    static readonly TrainOptions Quick = new()
+    {
+        Lora = new LoraSettings { Rank = 4, Alpha = 8, Dropout = 0.1 },
+        LearningRate = 1e-2, BatchSize = 4, GradAccum = 2, Epochs = 3, Seed = 11, SaveEvery = 5, LogEvery = 1,
+        Dtype = TrainDtype.Float32,
+    };
+
+    /// <summary>A progress sink that runs on the trainer's thread (Progress&lt;T&gt; would post elsewhere), so it can crash the run.</summary>
+    sealed class Sink(Action<TrainProgress> onReport) : IProgress<TrainProgress>
+    {
+        public void Report(TrainProgress value) => onReport(value);
+    }
+
+    [Fact]
+    public void ResumeAfterACrashReproducesTheUninterruptedLosses()
+    {
+        var data = TinyStudent.Data(40); // 40 rows, 2 held out -> 38: 5 batches of 4... per epoch
+        TrainResult straight;
+        using (var student = TinyStudent.Create())
+            straight = SftTrainer.Train(student, data, Quick, Path.Combine(root, "straight"));
+
+        var crashed = Path.Combine(root, "crashed");
+        using (var student = TinyStudent.Create())
+        {
+            var crash = new Sink(p => { if (p.Step == 8 && p.EvalLoss is null) throw new IOException("simulated crash"); });
+            Assert.Throws<IOException>(() => SftTrainer.Train(student, data, Quick, crashed, crash));
+        }
+        Assert.Equal("step-00000005", File.ReadAllText(Path.Combine(crashed, "checkpoints", "latest")));
+        TrainResult resumed;
+        using (var student = TinyStudent.Create())
+            resumed = SftTrainer.Train(student, data, Quick with { Resume = true }, crashed);
+
+        Assert.Equal(5, resumed.ResumedFromStep);
+        Assert.Equal(straight.Steps, resumed.Steps);
+        Assert.True(straight.Steps > 10, $"only {straight.Steps} steps");
+        foreach (var (a, b) in straight.LossHistory.Zip(resumed.LossHistory))
+            Assert.True(Math.Abs(a.Loss - b.Loss) <= 1e-6, $"step {a.Step}: {a.Loss} vs {b.Loss}");
+        Assert.Equal(straight.EvalHistory.Select(e => Math.Round(e.Loss, 6)), resumed.EvalHistory.Select(e => Math.Round(e.Loss, 6)));
+        Assert.True(PeftAdapterFiles.Exists(resumed.AdapterDir!));
+    }
+
+    [Fact]
+    public void LossFallsAndOnlyTheAdapterIsWritten()
+    {
+        using var student = TinyStudent.Create();
+        var result = SftTrainer.Train(student, TinyStudent.Data(40), Quick with { Epochs = 4 }, Path.Combine(root, "run"));
+        // A random N(0, 0.02) tiny model learns slowly through rank-4 adapters; the real learning test is on stories15M.
+        Assert.True(result.LossHistory[^1].Loss < result.LossHistory[0].Loss * 0.95,
+            $"loss {result.LossHistory[0].Loss} -> {result.LossHistory[^1].Loss}");
+        Assert.True(result.EvalHistory[^1].Loss < result.EvalHistory[0].Loss, "held-out loss did not fall");
+        Assert.Equal(2, result.HeldOut);
+        Assert.Equal(4, result.EvalHistory.Count);
+        Assert.Equal(["adapter", "checkpoints"], Directory.GetDirectories(Path.Combine(root, "run")).Select(Path.GetFileName).Order());
+        Assert.Equal(2L * 4 * 2 * (32 + 32) + 2L * 4 * 2 * (32 + 16), result.TrainableParameters); // q,o: 4x32 + 32x4; k,v: 4x32 + 16x4
+        Assert.True(File.Exists(Path.Combine(root, "run", TrainRunFolder.ResultFile)));
+    }
+
+    [Fact]
+    public void BadInputIsRefusedBeforeAnythingIsWritten()
+    {
+        using var student = TinyStudent.Create();
+        var empty = Path.Combine(root, "empty");
+        Assert.Throws<InputException>(() => SftTrainer.Train(student, [], Quick, empty));
+        var noAnswer = new List<Core.Data.ChatExample> { new("x", [Core.Data.ChatTurn.User("q")]) };
+        Assert.Throws<InputException>(() => SftTrainer.Train(student, noAnswer, Quick, empty));
+        var bigRank = Assert.Throws<InputException>(() => SftTrainer.Train(student, TinyStudent.Data(8), Quick with { Lora = new LoraSettings { Rank = 64 } }, empty));
+        Assert.Equal("rank", bigRank.Field);
+        Assert.False(Directory.Exists(empty) && Directory.EnumerateFileSystemEntries(empty).Any(e => !e.EndsWith(TrainRunFolder.RunFile)),
+            "a refused run left files behind");
+    }
+
+    [Fact]
+    public void ResumingAnotherRunsFolderIsRefusedAndLeavesItUntouched()
+    {
+        var run = Path.Combine(root, "run");
+        using (var student = TinyStudent.Create())
+            SftTrainer.Train(student, TinyStudent.Data(24), Quick with { Epochs = 1 }, run);
+        var before = Snapshot(run);
+        using (var other = TinyStudent.Create())
+        {
+            var e = Assert.Throws<InputException>(() => SftTrainer.Train(other, TinyStudent.Data(24), Quick with { Epochs = 1, Resume = true, LearningRate = 5e-3 }, run));
+            Assert.Equal("lr", e.Field);
+            var again = Assert.Throws<InputException>(() => SftTrainer.Train(other, TinyStudent.Data(24), Quick with { Epochs = 1 }, run));
+            Assert.Contains("--resume", again.Message);
+        }
+        using (var bigger = new LlamaDuo.Torch.Loading.StudentModel(TinyModels.Config(intermediate: 96), TinyModels.Create(intermediate: 96), new CharTokenizer(), LlamaDuo.Torch.Templates.PlainTemplate.Instance, "tiny-test"))
+        {
+            var e = Assert.Throws<InputException>(() => SftTrainer.Train(bigger, TinyStudent.Data(24), Quick with { Epochs = 1, Resume = true }, run));
+            Assert.Equal("model_config", e.Field);
+        }
+        Assert.Equal(before, Snapshot(run));
+    }
+
+    static Dictionary<string, string> Snapshot(string dir) =>
+        Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(dir, f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
+}
