@@ -23,6 +23,7 @@ app.Configure(config =>
     {
         bench.SetDescription("Benchmarks, each measured side by side in one run (add yours here).");
         bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchDedupCommand>("dedup").WithDescription("Dedup rows/s on 100K rows and recall against an exact all-pairs check.");
+        bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchGenerateCommand>("generate").WithDescription("Greedy tokens/s on stories15M: TorchSharp vs llama.cpp at batch 1 and 8.");
         bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchServeCommand>("serve").WithDescription("Server load vs llama.cpp directly on stories15M.");
     });
 });
