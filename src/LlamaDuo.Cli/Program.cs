@@ -19,9 +19,11 @@ app.Configure(config =>
         models.AddCommand<LlamaDuo.Cli.Commands.Models.ModelsFetchCommand>("fetch").WithDescription("Download a catalogued model (stories15m) into the cache.");
     });
     config.AddCommand<LlamaDuo.Cli.Commands.Serve.ServeCommand>("serve").WithDescription("Serve a model over an OpenAI-compatible HTTP API.");
+    config.AddCommand<LlamaDuo.Cli.Commands.Service.DemoServiceCommand>("demo-service").WithDescription("Run the demo service: an OpenAI-compatible STAND-IN for the service LLM (deterministic rules, not a language model).");
     config.AddBranch("bench", bench =>
     {
         bench.SetDescription("Benchmarks, each measured side by side in one run (add yours here).");
+        bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchJudgeCommand>("judge").WithDescription("LLM judge calls/s through the full service stack against the demo service (a stand-in) vs min(C/L, rate limit).");
         bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchDedupCommand>("dedup").WithDescription("Dedup rows/s on 100K rows and recall against an exact all-pairs check.");
         bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchGenerateCommand>("generate").WithDescription("Greedy tokens/s on stories15M: TorchSharp vs llama.cpp at batch 1 and 8.");
         bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchServeCommand>("serve").WithDescription("Server load vs llama.cpp directly on stories15M.");
