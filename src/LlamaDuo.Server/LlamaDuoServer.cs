@@ -42,8 +42,7 @@ public sealed class LlamaDuoServer : IAsyncDisposable
     /// Binds and starts serving. Refuses a non-loopback host without <see cref="ServerOptions.AllowNonLoopback"/>, and
     /// reports a port already in use, as <see cref="InputException"/>.
     /// </summary>
-    public static async Task<LlamaDuoServer> StartAsync(ServedModel model, ServerOptions options, ILoggerProvider? log = null,
-        CancellationToken ct = default)
+    public static async Task<LlamaDuoServer> StartAsync(ServedModel model, ServerOptions options, CancellationToken ct = default)
     {
         if (options.Parallel < 1) throw new InputException("must be at least 1", field: "parallel", value: options.Parallel.ToString());
         if (options.QueueLimit < 0) throw new InputException("must be 0 or more", field: "queue", value: options.QueueLimit.ToString());
@@ -52,8 +51,11 @@ public sealed class LlamaDuoServer : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        if (log is not null) builder.Logging.AddProvider(log);
+        if (options.LogToConsole)
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+                .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -64,6 +66,7 @@ public sealed class LlamaDuoServer : IAsyncDisposable
 
         var app = builder.Build();
         var gate = new GenerationGate(options.Parallel, options.QueueLimit, options.RetryAfterSeconds);
+        if (options.LogToConsole) app.UseMiddleware<RequestLog>();
         app.UseMiddleware<ErrorTranslator>();
         if (!string.IsNullOrEmpty(options.ApiKey)) app.UseMiddleware<ApiKeyCheck>(options.ApiKey);
         RouteTable.Map(app, model, gate, new RequestMapper(model, options), new ChoiceRunner(model));

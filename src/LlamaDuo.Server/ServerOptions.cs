@@ -30,6 +30,9 @@ public sealed record ServerOptions
     /// <summary>How long shutdown waits for requests in flight before cutting them off.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Log one line per request (method, path, status, time) and server errors to stderr. Never headers or bodies.</summary>
+    public bool LogToConsole { get; init; }
+
     /// <summary>Seconds suggested to a client turned away with 429.</summary>
     public int RetryAfterSeconds { get; init; } = 1;
 }

@@ -14,11 +14,14 @@ public sealed class CliProcess : IDisposable
 
     CliProcess(Process process) => this.process = process;
 
-    /// <summary>Starts <c>llamaduo ARGS</c> with extra environment variables.</summary>
-    public static CliProcess Start(IEnumerable<string> args, IDictionary<string, string>? env = null)
+    /// <summary>
+    /// Starts <c>llamaduo ARGS</c> with extra environment variables: the build beside the tests, or
+    /// <paramref name="executable"/> (an installed tool's command) when given.
+    /// </summary>
+    public static CliProcess Start(IEnumerable<string> args, IDictionary<string, string>? env = null, string? executable = null)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "llamaduo.dll"));
+        var info = new ProcessStartInfo(executable ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (executable is null) info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "llamaduo.dll"));
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) info.Environment[k] = v;
         var cli = new CliProcess(new Process { StartInfo = info });

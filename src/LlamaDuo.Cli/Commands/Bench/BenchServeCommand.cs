@@ -67,7 +67,7 @@ public sealed class BenchServeCommand : AsyncCommand<BenchServeCommand.Settings>
         var round = load with { Duration = load.Duration / rounds };
         var options = new ServerOptions { Host = "127.0.0.1", Port = 0, Parallel = load.Clients, QueueLimit = load.Clients };
         LoadResult direct = LoadResult.Empty, served = LoadResult.Empty;
-        await using (var server = await LlamaDuoServer.StartAsync(model, options, ct: cancellationToken))
+        await using (var server = await LlamaDuoServer.StartAsync(model, options, cancellationToken))
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = load.Clients * 2 })
             {

@@ -25,8 +25,9 @@ public sealed class ServeCommand : AsyncCommand<ServeSettings>
             ApiKey = apiKey,
             Parallel = settings.Parallel,
             QueueLimit = settings.Queue,
+            LogToConsole = true,
         };
-        await using var server = await LlamaDuoServer.StartAsync(engine.Model, options, log: null, cancellationToken);
+        await using var server = await LlamaDuoServer.StartAsync(engine.Model, options, cancellationToken);
 
         PrintBanner(server, engine.Model.Id, settings, apiKey is not null);
         await server.WaitForShutdownAsync(cancellationToken);
