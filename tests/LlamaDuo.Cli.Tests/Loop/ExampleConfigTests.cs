@@ -37,7 +37,8 @@ public class ExampleConfigTests
         Assert.False(string.IsNullOrEmpty(config.Service.ApiKeyEnv));
         // Without the key the real provider is refused before any call, naming the variable.
         var real = ConfigMapping.Service(config, "unused.db", "unused.jsonl");
-        Assert.Contains(config.Service.ApiKeyEnv!, real.Validate(_ => null) ?? "");
+        var missingKey = Assert.Throws<LlamaDuo.Core.Errors.InputException>(() => real.Validate(_ => null));
+        Assert.Contains(config.Service.ApiKeyEnv!, missingKey.Message);
 
         using var temp = new RepoPaths.Temp();
         await using var demo = await DemoService.StartAsync(new DemoServiceOptions { Port = 0 }, [new DemoJudgeResponder(), new DemoSynthesisResponder()]);
