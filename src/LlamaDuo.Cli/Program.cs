@@ -10,6 +10,8 @@ app.Configure(config =>
     // Each area registers its own commands; see Commands/*.cs.
     config.AddCommand<LlamaDuo.Cli.Commands.Loop.QuickstartCommand>("quickstart").WithDescription("Offline end-to-end migration on stories15M with the demo service (a stand-in for the service LLM).");
     config.AddCommand<LlamaDuo.Cli.Commands.Loop.RunCommand>("run").WithDescription("Run the LlamaDuo loop for one migration config (resumable).");
+    config.AddCommand<LlamaDuo.Cli.Commands.Runs.RunsCommand>("runs").WithDescription("List runs (status, rounds, best scores) under --root (default ./runs).");
+    config.AddCommand<LlamaDuo.Cli.Commands.Runs.StatusCommand>("status").WithDescription("Show one run's rounds (scores, verdict, rows added, cost) and stages.");
     config.AddCommand<VersionCommand>("version").WithDescription("Print the LlamaDuo version.");
     config.AddCommand<LlamaDuo.Cli.Commands.Models.GenerateCommand>("generate").WithDescription("Print a model's continuation of a prompt.");
     config.AddCommand<LlamaDuo.Cli.Commands.Export.ExportCommand>("export").WithDescription("Convert a model to a deployable format (gguf).");
