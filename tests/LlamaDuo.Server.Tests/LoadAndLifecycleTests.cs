@@ -77,6 +77,27 @@ public sealed class LoadAndLifecycleTests
     }
 
     [Fact]
+    public async Task A_client_that_hangs_up_mid_stream_frees_its_slot()
+    {
+        var fake = new FakeChatClient { TokenDelay = TimeSpan.FromMilliseconds(20), Reply = (_, _) => Enumerable.Repeat(" word", 10_000) };
+        await using var harness = await ServerHarness.StartAsync(fake, new ServerOptions { Parallel = 1 });
+        var chat = harness.OpenAI().GetChatClient(ServerHarness.ModelId);
+
+        using (var hangUp = new CancellationTokenSource())
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+            {
+                await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("go")], cancellationToken: hangUp.Token))
+                    if (update.ContentUpdate.Any(p => p.Text.Length > 0)) hangUp.Cancel();
+            });
+        }
+        await WaitUntil(() => harness.Server.Running == 0);
+
+        ChatCompletion next = await chat.CompleteChatAsync([new UserChatMessage("hi")], new ChatCompletionOptions { MaxOutputTokenCount = 3 });
+        Assert.Equal(" word word word", next.Content[0].Text);
+    }
+
+    [Fact]
     public async Task A_port_in_use_is_a_clear_input_error()
     {
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
