@@ -18,8 +18,12 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     readonly Parameter lora_A; // [r, in]
     readonly Parameter lora_B; // [out, r]
 
-    /// <summary>Wraps <paramref name="baseLayer"/> (any projection whose parameter "weight" is [out, in]).</summary>
-    public LoraLinear(nn.Module<Tensor, Tensor> baseLayer, int rank, double alpha, double dropout, string name = "lora")
+    /// <summary>
+    /// Wraps <paramref name="baseLayer"/> (any projection whose parameter "weight" is [out, in]). A is drawn from
+    /// <paramref name="init"/> (torch's global generator when null) as U(-1/sqrt(in), 1/sqrt(in)), which is what
+    /// PEFT's kaiming_uniform_(a = sqrt(5)) gives.
+    /// </summary>
+    public LoraLinear(nn.Module<Tensor, Tensor> baseLayer, int rank, double alpha, double dropout, Generator? init = null, string name = "lora")
         : base(name)
     {
         var weight = WeightOf(baseLayer);
@@ -36,7 +40,8 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         var device = weight.device;
         lora_A = new Parameter(empty(rank, InFeatures, dtype: ScalarType.Float32, device: device));
         lora_B = new Parameter(zeros(OutFeatures, rank, dtype: ScalarType.Float32, device: device));
-        using (no_grad()) nn.init.kaiming_uniform_(lora_A, a: Math.Sqrt(5));
+        var bound = 1.0 / Math.Sqrt(InFeatures);
+        using (no_grad()) lora_A.uniform_(-bound, bound, init);
         RegisterComponents();
         foreach (var p in base_layer.parameters()) p.requires_grad = false;
     }
@@ -49,6 +54,12 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
 
     /// <summary>alpha / r.</summary>
     public double Scale => Alpha / Rank;
+
+    /// <summary>
+    /// Where dropout masks come from (torch's global generator when null). The trainer gives every adapter one
+    /// generator and re-seeds it each step, so masks depend on the step alone, whatever else uses torch's RNG.
+    /// </summary>
+    public Generator? DropoutGenerator { get; set; }
 
     /// <summary>The wrapped projection (frozen).</summary>
     public nn.Module<Tensor, Tensor> BaseLayer => base_layer;
@@ -63,12 +74,18 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
     {
         var y = base_layer.call(x);                                  // [..., out], in x's dtype
         using var h = x.dtype == ScalarType.Float32 ? x.alias() : x.to(ScalarType.Float32);
-        using var dropped = training && Dropout > 0 ? nn.functional.dropout(h, Dropout, training: true) : h.alias();
+        using var dropped = training && Dropout > 0 ? DropOut(h) : h.alias();
         using var down = nn.functional.linear(dropped, lora_A);     // [..., r]
         using var up = nn.functional.linear(down, lora_B);          // [..., out]
         using var delta = up.mul(Scale);
         using var deltaInX = delta.dtype == y.dtype ? delta.alias() : delta.to(y.dtype);
         using (y) return y.add(deltaInX);
+    }
+
+    Tensor DropOut(Tensor h)
+    {
+        using var keep = empty_like(h).bernoulli_(1 - Dropout, DropoutGenerator); // 1 = kept
+        return h.mul(keep).div_(1 - Dropout); // div_ works in place on the product, which is returned
     }
 
     /// <summary>(alpha / r) B A in fp32, [out, in]: what merging adds to the base weight.</summary>

@@ -13,9 +13,11 @@ public static class LoraModel
     /// <summary>
     /// Freezes every base parameter and wraps each target projection in a fresh <see cref="LoraLinear"/> (B = 0, so the
     /// model's output is unchanged). With <paramref name="baseDtype"/> bf16 every projection (targets or not) is
-    /// replaced by a bf16 <see cref="FrozenLinear"/> first. Returns the adapters by module path.
+    /// replaced by a bf16 <see cref="FrozenLinear"/> first. A matrices are drawn from <paramref name="init"/> (torch's
+    /// global generator when null). Returns the adapters by module path.
     /// </summary>
-    public static IReadOnlyDictionary<string, LoraLinear> Attach(LlamaForCausalLM model, LoraSettings settings, ScalarType baseDtype = ScalarType.Float32)
+    public static IReadOnlyDictionary<string, LoraLinear> Attach(LlamaForCausalLM model, LoraSettings settings, ScalarType baseDtype = ScalarType.Float32,
+        Generator? init = null)
     {
         if (Find(model).Count > 0) throw new InvalidOperationException("this model already carries LoRA adapters; merge or reload it first");
         if (settings.Dropout is < 0 or >= 1) throw new InputException("LoRA dropout must be in [0, 1)", field: "dropout", value: settings.Dropout.ToString());
@@ -25,7 +27,7 @@ public static class LoraModel
         var adapters = new Dictionary<string, LoraLinear>();
         model.ReplaceProjections(settings.Targets, (path, current) =>
         {
-            var lora = new LoraLinear(current, settings.Rank, settings.Alpha, settings.Dropout);
+            var lora = new LoraLinear(current, settings.Rank, settings.Alpha, settings.Dropout, init);
             adapters[path] = lora;
             return lora;
         });

@@ -49,11 +49,15 @@ public static class SftTrainer
         // 2. Model: adapters on a frozen (maybe bf16) base, or every weight trainable.
         var model = student.Module;
         model.to(device);
-        random.manual_seed(options.Seed);
+        // Private generators: A's init and the dropout masks depend on the seed and step only, not on other torch users.
+        using var initRng = new Generator((ulong)options.Seed);
+        using var dropoutRng = new Generator((ulong)options.Seed);
         if (options.Method == TrainMethod.Lora)
         {
-            if (options.InitAdapter is { } init) LoraModel.AttachFrom(model, init, options.Lora, baseDtype);
-            else LoraModel.Attach(model, options.Lora, baseDtype);
+            var adapters = options.InitAdapter is { } init
+                ? LoraModel.AttachFrom(model, init, options.Lora, baseDtype)
+                : LoraModel.Attach(model, options.Lora, baseDtype, initRng);
+            foreach (var adapter in adapters.Values) adapter.DropoutGenerator = dropoutRng;
         }
         else foreach (var p in model.parameters()) p.requires_grad = true;
         var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToList();
@@ -87,7 +91,8 @@ public static class SftTrainer
             var lr = schedule.At(step);
             var stepClock = Stopwatch.StartNew();
             clock.Start();
-            var (loss, tokens, targets) = Step(model, plan.MicroBatches(step, order!).ToList(), optimizer, trainable, lr, options, padId, device, step);
+            dropoutRng.manual_seed(StepSeed(options.Seed, step)); // so a resumed run draws the same masks
+            var (loss, tokens, targets) = Step(model, plan.MicroBatches(step, order!).ToList(), optimizer, trainable, lr, padId, device, options.MaxGradNorm);
             clock.Stop();
             sessionTokens += tokens;
             state = state with
@@ -159,10 +164,9 @@ public static class SftTrainer
 
     /// <summary>One optimiser step over its micro-batches; returns the mean target-token loss, the real tokens processed and the target count.</summary>
     static (double Loss, long Tokens, long Targets) Step(Model.LlamaForCausalLM model, IReadOnlyList<IReadOnlyList<EncodedExample>> microBatches, OptimizerHelper optimizer,
-        IReadOnlyList<(string name, Parameter parameter)> trainable, double lr, TrainOptions options, int padId, Device device, int step)
+        IReadOnlyList<(string name, Parameter parameter)> trainable, double lr, int padId, Device device, double maxGradNorm)
     {
         using var scope = NewDisposeScope();
-        random.manual_seed(options.Seed * 1_000_003L + step); // dropout masks depend on the step only, so a resumed run draws the same ones
         model.train();
         foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
         optimizer.zero_grad();
@@ -176,12 +180,15 @@ public static class SftTrainer
             scaled.backward();
             lossSum += sum.item<float>();
         }
-        if (options.MaxGradNorm > 0) nn.utils.clip_grad_norm_(trainable.Select(t => t.parameter), options.MaxGradNorm);
+        if (maxGradNorm > 0) nn.utils.clip_grad_norm_(trainable.Select(t => t.parameter), maxGradNorm);
         optimizer.step();
         var tokens = batches.Sum(b => b.Tokens);
         foreach (var b in batches) b.Dispose();
         return (lossSum / targetCount, tokens, targetCount);
     }
+
+    /// <summary>The dropout seed of a step: a function of the run's seed and the step alone.</summary>
+    public static long StepSeed(int seed, int step) => unchecked(seed * 1_000_003L + step);
 
     /// <summary>Mean target-token loss over <paramref name="rows"/>, without gradients or dropout.</summary>
     public static double Evaluate(Model.LlamaForCausalLM model, IReadOnlyList<EncodedExample> rows, int batchSize, int padId, Device device)

@@ -15,8 +15,8 @@ public sealed record CheckpointState
     /// <summary>Data position: the next step's epoch and its first batch in that epoch's order (LengthBuckets, seeded by seed and epoch).</summary>
     public int Epoch { get; init; }
     public int NextBatch { get; init; }
-    /// <summary>Randomness: the torch generator is re-seeded with seed * 1000003 + step before each step, so the step number restores it.</summary>
-    public string Rng { get; init; } = "manual_seed(seed * 1000003 + step)";
+    /// <summary>Randomness: the adapters' dropout generator is re-seeded with seed * 1000003 + step before each step, so the step number restores it.</summary>
+    public string Rng { get; init; } = "dropout generator seeded with seed * 1000003 + step";
     public long Tokens { get; init; }
     public double TrainSeconds { get; init; }
     public List<LossPoint> LossHistory { get; init; } = [];

@@ -53,6 +53,18 @@ public sealed class SftTrainerTests : IDisposable
     }
 
     [Fact]
+    public void TwoRunsWithTheSameSeedGiveTheSameLosses()
+    {
+        var data = TinyStudent.Data(40);
+        TrainResult first, second;
+        using (var student = TinyStudent.Create())
+            first = SftTrainer.Train(student, data, Quick, Path.Combine(root, "a"));
+        using (var student = TinyStudent.Create())
+            second = SftTrainer.Train(student, data, Quick, Path.Combine(root, "b"));
+        Assert.Equal(first.LossHistory.Select(l => l.Loss), second.LossHistory.Select(l => l.Loss));
+    }
+
+    [Fact]
     public void LossFallsAndOnlyTheAdapterIsWritten()
     {
         using var student = TinyStudent.Create();
