@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime.InteropServices;
 using LlamaDuo.Core.Errors;
 using LlamaDuo.Service.Demo.Host;
 using LlamaDuo.Service.Demo.Responders;
@@ -50,14 +51,15 @@ public sealed class DemoServiceCommand : AsyncCommand<DemoServiceCommand.Setting
             RetryAfterS = Math.Max(0, settings.RetryAfterS),
         };
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        // Ctrl+C, SIGINT and SIGTERM all end the wait below so the final stats line is printed.
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
 
         await using var demo = await DemoService.StartAsync(options, [new DemoJudgeResponder(), new DemoSynthesisResponder()], stop.Token);
         Console.WriteLine($"llamaduo demo service (a deterministic stand-in, NOT a language model) on {demo.BaseUrl}");
         Console.WriteLine($"model id {DemoServiceOptions.ModelId}; latency {options.LatencyMs} ms; faults {settings.Faults ?? "none"}; Ctrl+C stops it");
         Console.WriteLine($"routes: POST /v1/chat/completions, GET /v1/models, GET /health, GET /stats");
-        try { await Task.Delay(Timeout.Infinite, stop.Token); }
-        catch (OperationCanceledException) { }
+        await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token), demo.WaitForShutdownAsync(stop.Token));
         Console.WriteLine($"stopped after {demo.Stats.ChatRequests} chat requests: " +
             string.Join(", ", demo.Stats.ByOutcome.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}")));
         return 0;
