@@ -22,9 +22,7 @@ public static class HfFolderWriter
     {
         Directory.CreateDirectory(folder);
         var target = dtype ?? model.DType;
-        var expected = new LlamaForCausalLM(model.Config); // names only; tiny cost next to writing the weights
-        var names = expected.named_parameters().Select(p => p.name).ToHashSet();
-        expected.Dispose();
+        var names = LlamaForCausalLM.ParameterNames(model.Config).ToHashSet();
 
         var tensors = new Dictionary<string, Tensor>();
         try

@@ -31,8 +31,11 @@ public static class Llama2cLoader
         var (config, shared) = ReadHeader(binPath);
         var tokenizer = Llama2cTokenizer.Load(tokenizerPath, config.VocabSize);
         var model = LoadWeights(binPath, config, shared, dtype);
+        // llama2.c models were trained with BOS (1) between stories and never saw EOS (2): its embedding row is
+        // untrained, so with a tied, frozen head a reply can only learn to end on BOS. BOS comes first: the trainer
+        // appends StopTokenIds[0] after each reply, and generation stops on either.
         return new StudentModel(config, model, tokenizer, string.IsNullOrWhiteSpace(templateName) ? ChatTemplates.Plain : ChatTemplates.ByName(templateName),
-            source ?? binPath);
+            source ?? binPath, tokenizer.BosId is { } bos && bos != tokenizer.EosId ? [bos, tokenizer.EosId] : null);
     }
 
     private static (LlamaConfig Config, bool Shared) ReadHeader(string path)

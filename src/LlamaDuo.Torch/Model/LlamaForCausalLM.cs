@@ -54,6 +54,27 @@ public sealed class LlamaForCausalLM : Module<Tensor, Tensor>
     public Tensor Head(Tensor hidden)
         => lm_head is null ? functional.linear(hidden, model.EmbedWeight) : lm_head.forward(hidden);
 
+    /// <summary>The Hugging Face tensor names a plain (adapter-free) model of this shape has, in checkpoint order.</summary>
+    public static IReadOnlyList<string> ParameterNames(LlamaConfig c)
+    {
+        var names = new List<string> { "model.embed_tokens.weight" };
+        for (var i = 0; i < c.NumHiddenLayers; i++)
+        {
+            var p = $"model.layers.{i}.";
+            names.Add(p + "input_layernorm.weight");
+            foreach (var proj in LlamaAttention.ProjectionNames)
+            {
+                names.Add($"{p}self_attn.{proj}.weight");
+                if (c.AttentionBias && proj != "o_proj") names.Add($"{p}self_attn.{proj}.bias");
+            }
+            names.Add(p + "post_attention_layernorm.weight");
+            names.AddRange(LlamaMlp.ProjectionNames.Select(proj => $"{p}mlp.{proj}.weight"));
+        }
+        names.Add("model.norm.weight");
+        if (!c.TieWordEmbeddings) names.Add("lm_head.weight");
+        return names;
+    }
+
     /// <summary>A fresh, empty KV cache for <paramref name="batchSize"/> rows and <paramref name="capacity"/> positions.</summary>
     public KvCache NewCache(long batchSize, int capacity)
         => new(Config, batchSize, capacity, DType, model.EmbedWeight.device);

@@ -47,5 +47,10 @@ public class HfFolderRoundTripTests : IDisposable
         Assert.Contains("model.norm.weight", keys);
         Assert.DoesNotContain("lm_head.weight", keys); // tied
         Assert.Equal(2 + 2 * (7 + 3 + 2), keys.Count); // embed + norm; per layer q/k/v weight+bias, o, 3 MLP, 2 norms
+        foreach (var (name, config) in TinyConfigs.Named())
+        {
+            using var m = new LlamaForCausalLM(config);
+            Assert.Equal(m.state_dict().Keys.Order(), LlamaForCausalLM.ParameterNames(config).Order());
+        }
     }
 }
