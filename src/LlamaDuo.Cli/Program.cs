@@ -14,6 +14,7 @@ app.Configure(config =>
     config.AddCommand<LlamaDuo.Cli.Commands.Runs.StatusCommand>("status").WithDescription("Show one run's rounds (scores, verdict, rows added, cost) and stages.");
     config.AddCommand<VersionCommand>("version").WithDescription("Print the LlamaDuo version.");
     config.AddCommand<LlamaDuo.Cli.Commands.Models.GenerateCommand>("generate").WithDescription("Print a model's continuation of a prompt.");
+    config.AddCommand<LlamaDuo.Cli.Commands.Train.TrainCommand>("train").WithDescription("Fine-tune a student (LoRA or full) on a JSONL file; --resume continues a run.");
     config.AddCommand<LlamaDuo.Cli.Commands.Export.ExportCommand>("export").WithDescription("Convert a model to a deployable format (gguf).");
     config.AddBranch("models", models =>
     {
@@ -27,6 +28,7 @@ app.Configure(config =>
         bench.SetDescription("Benchmarks, each measured side by side in one run (add yours here).");
         bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchJudgeCommand>("judge").WithDescription("LLM judge calls/s through the full service stack against the demo service (a stand-in) vs min(C/L, rate limit).");
         bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchDedupCommand>("dedup").WithDescription("Dedup rows/s on 100K rows and recall against an exact all-pairs check.");
+        bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchTrainCommand>("train").WithDescription("Training tokens/s and MFU against the GEMM rate measured in the same run (stories15M, SmolLM-135M shape; LoRA, full; fp32, bf16).");
         bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchGenerateCommand>("generate").WithDescription("Greedy tokens/s on stories15M: TorchSharp vs llama.cpp at batch 1 and 8.");
         bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchServeCommand>("serve").WithDescription("Server load vs llama.cpp directly on stories15M.");
     });
