@@ -7,7 +7,7 @@ namespace LlamaDuo.LlamaCpp.Tests.Engine;
 
 /// <summary>
 /// Small random models covering each architecture feature, exported to GGUF and run in llama.cpp, against a plain
-/// fp64 reference forward pass over the same Hugging Face-layout weights.
+/// fp64 reference forward pass and against our TorchSharp model holding the same Hugging Face-layout weights.
 /// </summary>
 public sealed class RandomConfigParityTests : IDisposable
 {
@@ -35,7 +35,7 @@ public sealed class RandomConfigParityTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Features))]
-    public void Llama_cpp_logits_match_reference_for_each_architecture_feature(string feature)
+    public void Llama_cpp_matches_our_torch_model_and_an_fp64_reference_for_each_architecture_feature(string feature)
     {
         var model = TinyLlama.Random(ConfigFor(feature), seed: 7);
         var path = Path.Combine(_dir, feature + ".gguf");
@@ -43,14 +43,22 @@ public sealed class RandomConfigParityTests : IDisposable
         int[] tokens = [1, 300, 17, 42, 260, 99, 5, 311, 64, 270, 128, 3, 290, 77, 201, 150, 33, 280, 12, 305];
 
         using var llama = LlamaCppModel.Load(path);
+        using var torch = TorchTiny.Build(model);
         var actual = llama.EvaluateLogits(tokens);
-        var expected = ReferenceLlama.Logits(model, tokens);
+        var reference = ReferenceLlama.Logits(model, tokens);
+        var ours = TorchTiny.Logits(torch, tokens);
 
-        double maxDiff = LogitComparison.MaxAbsDiff(expected, actual);
-        // Measured: 7e-7..4e-6 (fp32 weights and KV cache, flash attention off).
-        Console.WriteLine($"{feature}: max |logit diff| {maxDiff:g3}");
-        Assert.True(maxDiff < 1e-4, $"{feature}: max |logit diff| {maxDiff:g3}");
-        Assert.Equal(LogitComparison.ArgMax(expected), LogitComparison.ArgMax(actual));
+        // Measured: 7e-7..4e-6 against both (fp32 weights and KV cache, flash attention off).
+        double vsReference = LogitComparison.MaxAbsDiff(reference, actual), vsTorch = LogitComparison.MaxAbsDiff(ours, actual);
+        Console.WriteLine($"{feature}: max |logit diff| llama.cpp vs fp64 {vsReference:g3}, vs torch {vsTorch:g3}");
+        Assert.True(vsReference < 1e-4, $"{feature}: llama.cpp vs fp64 reference, max |logit diff| {vsReference:g3}");
+        Assert.True(vsTorch < 1e-4, $"{feature}: llama.cpp vs torch, max |logit diff| {vsTorch:g3}");
+        Assert.Equal(LogitComparison.ArgMax(reference), LogitComparison.ArgMax(actual));
+
+        using var generator = new LlamaCppGenerator(llama, contextLength: 64);
+        var greedy = generator.Generate([tokens[..3]], new LlamaCppRequest(24, new LlamaCppSampling()))[0].Tokens;
+        Assert.Equal(TorchTiny.Greedy(torch, tokens[..3], greedy.Count), greedy);
+        Assert.True(greedy.Count >= 8, $"{feature}: only {greedy.Count} greedy tokens before end of generation");
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
