@@ -63,7 +63,7 @@ public sealed class BenchServeCommand : AsyncCommand<BenchServeCommand.Settings>
         await StreamingRequests.OverChatClientAsync(model.Chat, load with { MaxTokens = 8 }, 0, cancellationToken);
 
         // The two sides alternate in short rounds so that both see the same background load on a shared machine.
-        var rounds = settings.Quick ? 3 : 6;
+        var rounds = settings.Quick ? 4 : 6;
         var round = load with { Duration = load.Duration / rounds };
         var options = new ServerOptions { Host = "127.0.0.1", Port = 0, Parallel = load.Clients, QueueLimit = load.Clients };
         LoadResult direct = LoadResult.Empty, served = LoadResult.Empty;
@@ -77,11 +77,22 @@ public sealed class BenchServeCommand : AsyncCommand<BenchServeCommand.Settings>
             await StreamingRequests.OverHttpAsync(http, model.Id, load with { MaxTokens = 8 }, 0, cancellationToken);
             for (var r = 0; r < rounds; r++)
             {
-                Console.Error.WriteLine($"round {r + 1}/{rounds}: llama.cpp directly, then through the server (HTTP + SSE on loopback)");
-                direct = direct.Plus(await LoadGenerator.RunAsync(round, (client, sequence, ct) =>
-                    StreamingRequests.OverChatClientAsync(model.Chat, round, Seed(client, sequence), ct), cancellationToken));
-                served = served.Plus(await LoadGenerator.RunAsync(round, (client, sequence, ct) =>
-                    StreamingRequests.OverHttpAsync(http, model.Id, round, Seed(client, sequence), ct), cancellationToken));
+                // Which side goes first alternates too, so neither always follows the other's warm caches or lull.
+                Console.Error.WriteLine($"round {r + 1}/{rounds}: llama.cpp directly and through the server (HTTP + SSE on loopback), {(r % 2 == 0 ? "direct" : "server")} first");
+                Task<LoadResult> Direct() => LoadGenerator.RunAsync(round, (client, sequence, ct) =>
+                    StreamingRequests.OverChatClientAsync(model.Chat, round, Seed(client, sequence), ct), cancellationToken);
+                Task<LoadResult> Served() => LoadGenerator.RunAsync(round, (client, sequence, ct) =>
+                    StreamingRequests.OverHttpAsync(http, model.Id, round, Seed(client, sequence), ct), cancellationToken);
+                if (r % 2 == 0)
+                {
+                    direct = direct.Plus(await Direct());
+                    served = served.Plus(await Served());
+                }
+                else
+                {
+                    served = served.Plus(await Served());
+                    direct = direct.Plus(await Direct());
+                }
             }
             await server.StopAsync(cancellationToken);
         }
