@@ -36,13 +36,17 @@ public static class ReportCharts
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"dropped: {reasons[i]}", FillColor = DropColors[i % DropColors.Length] });
         var xs = rounds.Select(r => (double)r).ToArray();
         ReportFigures.RoundTicks(plot, xs);
-        plot.Axes.Margins(bottom: 0);
+        var top = bars.Max(b => b.Value);
+        plot.Axes.SetLimits(xs.Min() - 0.6, xs.Max() + 0.6, 0, Math.Max(1, top) * 1.35); // room for the legend above the bars
         ReportFigures.Labels(plot, "Synthetic rows per round", "round", "rows");
         plot.ShowLegend(Alignment.UpperLeft);
         return ReportFigures.Svg(plot);
     }
 
-    /// <summary>Service dollars per stage, summed over rounds, with the tokens in each bar's label.</summary>
+    /// <summary>
+    /// Service tokens per stage, summed over rounds, each bar labelled with its dollars. Tokens are plotted because they
+    /// are never zero when a stage called the service, while dollars are (the demo service and cached calls are free).
+    /// </summary>
     public static string? CostPerStage(ReportData d)
     {
         if (d.Costs.Count == 0) return null;
@@ -51,17 +55,17 @@ public static class ReportCharts
         var plot = new Plot();
         var bars = stages.Select((s, i) => new Bar
         {
-            Position = i, Value = s.Dollars, FillColor = Colors.SlateBlue, Size = 0.6,
-            Label = $"${s.Dollars:0.00} / {s.Tokens:N0} tok",
+            Position = i, Value = s.Tokens, FillColor = Colors.SlateBlue, Size = 0.6,
+            Label = $"{s.Tokens:N0} tok, ${s.Dollars:0.00}",
         }).ToList();
         var plottable = plot.Add.Bars(bars);
         plottable.ValueLabelStyle.FontSize = 12;
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, stages.Count).Select(i => (double)i).ToArray(), stages.Select(s => s.Stage).ToArray());
-        plot.Axes.Margins(bottom: 0, top: 0.2);
-        plot.Title("Service cost per stage (all rounds)");
+        plot.Axes.SetLimits(-0.6, stages.Count - 0.4, 0, Math.Max(1, stages.Max(s => s.Tokens)) * 1.2);
+        plot.Title("Service tokens and dollars per stage (all rounds)");
         plot.XLabel("stage");
-        plot.YLabel("US dollars");
+        plot.YLabel("tokens (prompt + completion)");
         return ReportFigures.Svg(plot);
     }
 

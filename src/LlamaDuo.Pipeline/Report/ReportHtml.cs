@@ -44,7 +44,7 @@ public static class ReportHtml
         html.Append("<h2>Training</h2>\n");
         Figure(html, "loss", ReportCharts.TrainingLoss(d), "Training loss on assistant tokens, per optimizer step.");
         html.Append("<h2>Tokens and dollars</h2>\n");
-        Figure(html, "cost", ReportCharts.CostPerStage(d), "Service spend per stage over all rounds.");
+        Figure(html, "cost", ReportCharts.CostPerStage(d), "Service tokens per stage over all rounds, each bar labelled with its dollars.");
         html.Append(CostTable(d));
         html.Append($"<p class=\"meta\">Generated from run.db at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC. This page loads nothing from the network.</p>\n</body></html>\n");
         return html.ToString();

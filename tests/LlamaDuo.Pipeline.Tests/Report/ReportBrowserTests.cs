@@ -22,7 +22,7 @@ public class ReportBrowserTests
         { "distribution", ["Score distribution, round 2", "row score (bins of 10)", "precision"] },
         { "synthetic", ["Synthetic rows per round", "added (kept after dedup)", "dropped: near-duplicate", "dropped: contaminated"] },
         { "loss", ["Training loss per round", "optimizer step", "round 1"] },
-        { "cost", ["Service cost per stage", "judge", "synthesize"] },
+        { "cost", ["Service tokens and dollars per stage", "judge", "synthesize", "tok, $"] },
     };
 
     [Fact]
