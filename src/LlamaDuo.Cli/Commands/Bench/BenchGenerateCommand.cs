@@ -67,14 +67,16 @@ public sealed class BenchGenerateCommand : Command<BenchGenerateCommand.Settings
             torch.Generate([ids[0]], torchOptions with { MaxNewTokens = 4 }, ct: cancellationToken);
             llama1.Generate([ids[0]], llamaRequest with { MaxNewTokens = 4 }, ct: cancellationToken);
 
-            var (torchB1, torchB1Texts) = Measure(() => ids.Take(b1Prompts).Select(p => Completion(torch.Generate([p], torchOptions, ct: cancellationToken)[0])).ToList());
-            var (llamaB1, llamaB1Texts) = Measure(() => ids.Take(b1Prompts).Select(p => Completion(llama1.Generate([p], llamaRequest, ct: cancellationToken)[0])).ToList());
-            var (torchB8, torchB8Texts) = Measure(() => torch.Generate(ids, torchOptions, ct: cancellationToken).Select(Completion).ToList());
-            var (llamaB8, llamaB8Texts) = Measure(() => llama8.Generate(ids, llamaRequest, ct: cancellationToken).Select(Completion).ToList());
+            var (torchB1, torchB1Cpu, torchB1Texts) = Measure(() => ids.Take(b1Prompts).Select(p => Completion(torch.Generate([p], torchOptions, ct: cancellationToken)[0])).ToList());
+            var (llamaB1, llamaB1Cpu, llamaB1Texts) = Measure(() => ids.Take(b1Prompts).Select(p => Completion(llama1.Generate([p], llamaRequest, ct: cancellationToken)[0])).ToList());
+            var (torchB8, torchB8Cpu, torchB8Texts) = Measure(() => torch.Generate(ids, torchOptions, ct: cancellationToken).Select(Completion).ToList());
+            var (llamaB8, llamaB8Cpu, llamaB8Texts) = Measure(() => llama8.Generate(ids, llamaRequest, ct: cancellationToken).Select(Completion).ToList());
 
             bool sameText = torchB1Texts.SequenceEqual(llamaB1Texts) && torchB8Texts.SequenceEqual(llamaB8Texts);
-            Console.Error.WriteLine($"  torch     b1 {torchB1,8:F1} tok/s   b8 {torchB8,8:F1} tok/s");
-            Console.Error.WriteLine($"  llama.cpp b1 {llamaB1,8:F1} tok/s   b8 {llamaB8,8:F1} tok/s   (batch 8: one context, 8 sequence ids per llama_batch)");
+            Console.Error.WriteLine($"  torch     b1 {torchB1,8:F1} tok/s ({torchB1Cpu,7:F1} per CPU-second)   b8 {torchB8,8:F1} tok/s ({torchB8Cpu,7:F1} per CPU-second)");
+            Console.Error.WriteLine($"  llama.cpp b1 {llamaB1,8:F1} tok/s ({llamaB1Cpu,7:F1} per CPU-second)   b8 {llamaB8,8:F1} tok/s ({llamaB8Cpu,7:F1} per CPU-second)");
+            Console.Error.WriteLine("  (llama.cpp batch 8: one context, 8 sequence ids per llama_batch; load average now " +
+                $"{File.ReadAllText("/proc/loadavg").Split(' ')[0]} on {Environment.ProcessorCount} cores)");
             Console.Error.WriteLine($"  greedy texts identical across engines: {sameText}");
             var f = CultureInfo.InvariantCulture;
             Console.Out.WriteLine(string.Create(f,
@@ -92,11 +94,20 @@ public sealed class BenchGenerateCommand : Command<BenchGenerateCommand.Settings
     static (string Text, int Tokens) Completion(GenerationResult r) => (r.Text, r.CompletionTokens);
     static (string Text, int Tokens) Completion(LlamaCppCompletion c) => (c.Text, c.Tokens.Count);
 
-    /// <summary>Runs once and returns generated tokens per second of wall time, and the texts for the equality check.</summary>
-    static (double TokensPerSecond, List<string> Texts) Measure(Func<List<(string Text, int Tokens)>> run)
+    /// <summary>
+    /// Runs once; returns generated tokens per second of wall time and per CPU-second of this process (less
+    /// sensitive to other work on a shared machine), and the texts for the equality check.
+    /// </summary>
+    static (double TokensPerSecond, double TokensPerCpuSecond, List<string> Texts) Measure(Func<List<(string Text, int Tokens)>> run)
     {
+        var process = Process.GetCurrentProcess();
+        var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var results = run();
-        return (results.Sum(r => r.Tokens) / clock.Elapsed.TotalSeconds, results.Select(r => r.Text).ToList());
+        var wall = clock.Elapsed.TotalSeconds;
+        process.Refresh();
+        var cpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;
+        int tokens = results.Sum(r => r.Tokens);
+        return (tokens / wall, tokens / cpu, results.Select(r => r.Text).ToList());
     }
 }
