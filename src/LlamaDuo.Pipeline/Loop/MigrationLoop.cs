@@ -33,7 +33,8 @@ public static class MigrationLoop
         {
             var outcome = await LoopAsync(ctx, secondJudge, ct);
             store.SetStatus(outcome.Passed ? RunStatus.Passed : RunStatus.Stopped, outcome.StopReason);
-            return outcome;
+            // The report is written last so it shows the run's final status.
+            return outcome with { ReportPath = RunReport.Write(store) };
         }
         catch (OperationCanceledException)
         {
@@ -43,6 +44,7 @@ public static class MigrationLoop
         catch (Exception e)
         {
             store.SetStatus(RunStatus.Failed, $"{e.Message} (fix the cause, then continue with --resume)");
+            TryWriteReport(store, log);
             throw;
         }
     }
@@ -94,8 +96,14 @@ public static class MigrationLoop
         var exportRound = metrics.Count - 1;
         string? model = config.Export.Formats.Count == 0 ? null
             : await ExportStage.RunAsync(ctx, exportRound, bestWeights!, split.Test, best!, ct);
-        string report = RunReport.Write(ctx.Store);
-        return new LoopOutcome(metrics.Any(m => m.Passed), metrics, ctx.Folder.Root, model, report, stopReason);
+        return new LoopOutcome(metrics.Any(m => m.Passed), metrics, ctx.Folder.Root, model, null, stopReason);
+    }
+
+    /// <summary>A failed run still gets a report of what it did; a problem writing it must not hide the real error.</summary>
+    static void TryWriteReport(RunStore store, TextWriter log)
+    {
+        try { RunReport.Write(store); }
+        catch (Exception e) { log.WriteLine($"(report not written: {e.Message})"); }
     }
 
     static double Score(JudgeRunResult r) => r.Similarity.Mean + r.Precision.Mean;
