@@ -34,6 +34,36 @@ public class HfFolderRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void ShardedCheckpointLoadsThroughItsIndex()
+    {
+        var config = TinyConfigs.Get("gqa");
+        using var _ = no_grad();
+        using var original = new LlamaForCausalLM(config);
+        original.InitRandom(9);
+        HfFolderWriter.Write(original, dir);
+        File.Delete(Path.Combine(dir, "model.safetensors"));
+        // Two shards split by layer, as transformers writes them, plus the index naming each tensor's shard.
+        var state = original.state_dict();
+        var map = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (shard, keys) in state.Keys.GroupBy(k => k.Contains("layers.1.") ? "model-00002-of-00002.safetensors" : "model-00001-of-00002.safetensors").Select(g => (g.Key, g.ToList())))
+        {
+            TorchSharp.PyBridge.Safetensors.SaveStateDict(Path.Combine(dir, shard), keys.ToDictionary(k => k, k => state[k]));
+            foreach (var k in keys) map[k] = shard;
+        }
+        File.WriteAllText(Path.Combine(dir, "model.safetensors.index.json"),
+            new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject(), ["weight_map"] = map }.ToJsonString());
+
+        Assert.Equal(2, HfFolderLoader.WeightFiles(dir).Count);
+        using var reloaded = HfFolderLoader.LoadWeights(dir, config);
+        using var ids = tensor(new long[] { 1, 5, 9, 33 }).view(1, 4);
+        Assert.True(original.forward(ids).eq(reloaded.forward(ids)).all().item<bool>());
+
+        File.Delete(Path.Combine(dir, "model-00002-of-00002.safetensors"));
+        var e = Assert.Throws<LlamaDuo.Core.Errors.InputException>(() => HfFolderLoader.LoadWeights(dir, config));
+        Assert.EndsWith("model-00002-of-00002.safetensors", e.File);
+    }
+
+    [Fact]
     public void StateDictKeysAreHuggingFaceNames()
     {
         using var model = new LlamaForCausalLM(TinyConfigs.Get("qwen2-bias-theta"));
