@@ -9,7 +9,8 @@ using Microsoft.Extensions.AI;
 namespace LlamaDuo.LlamaCpp.Tests.Engine;
 
 /// <summary>The llama.cpp engine through IChatClient and the batched generator, on stories15M exported to GGUF (f16).</summary>
-public sealed class LlamaCppChatClientTests(Stories15MFixture fixture) : IClassFixture<Stories15MFixture>
+[Collection(Stories15MCollection.Name)]
+public sealed class LlamaCppChatClientTests(Stories15MFixture fixture)
 {
     static ChatMessage[] Ask(string text) => [new(ChatRole.User, text)];
 

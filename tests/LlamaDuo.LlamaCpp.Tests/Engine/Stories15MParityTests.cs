@@ -6,7 +6,8 @@ using LlamaDuo.Torch.Generation;
 namespace LlamaDuo.LlamaCpp.Tests.Engine;
 
 /// <summary>stories15M exported to GGUF and run in llama.cpp, against our TorchSharp model on the same weights.</summary>
-public sealed class Stories15MParityTests(Stories15MFixture fixture) : IClassFixture<Stories15MFixture>
+[Collection(Stories15MCollection.Name)]
+public sealed class Stories15MParityTests(Stories15MFixture fixture)
 {
     const string Golden = ", there was a little girl named Lily. She loved to play outside in the sunshine.";
     static readonly string[] Prompts = ["Once upon a time", "The cat sat on the mat and", "Tom and his dog went to the park. They"];

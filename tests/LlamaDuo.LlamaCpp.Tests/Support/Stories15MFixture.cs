@@ -31,3 +31,10 @@ public sealed class Stories15MFixture : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 }
+
+/// <summary>Test classes that share one loaded stories15M and its GGUF exports.</summary>
+[CollectionDefinition(Name)]
+public sealed class Stories15MCollection : ICollectionFixture<Stories15MFixture>
+{
+    public const string Name = "stories15m";
+}
