@@ -53,6 +53,24 @@ public sealed class TextGenerator(StudentModel model)
         return rows.Select(r => r.ToResult()).ToArray();
     }
 
+    /// <summary>Prompts left-padded to <paramref name="longest"/>: ids [U*T] and mask [U*T] (0 on padding).</summary>
+    private static (long[] Ids, long[] Mask) LeftPad(IReadOnlyList<IReadOnlyList<int>> prompts, int longest)
+    {
+        var ids = new long[prompts.Count * longest];
+        var mask = new long[prompts.Count * longest];
+        Array.Fill(ids, PadId);
+        for (var i = 0; i < prompts.Count; i++)
+        {
+            var offset = longest - prompts[i].Count;
+            for (var j = offset; j < longest; j++)
+            {
+                ids[i * longest + j] = prompts[i][j - offset];
+                mask[i * longest + j] = 1;
+            }
+        }
+        return (ids, mask);
+    }
+
     /// <summary>A deterministic per-row seed (HashCode.Combine is randomised per process, so it cannot be used).</summary>
     private static ulong RowSeed(long seed, int prompt, int sample)
     {
@@ -74,34 +92,41 @@ public sealed class TextGenerator(StudentModel model)
         var padded = rows.Any(x => x.Prompt.Count != longest);
         var maxSteps = rows.Max(x => Math.Min(o.MaxNewTokens, Model.ContextLength - x.Prompt.Count));
 
-        var ids = new long[r * longest];
-        var maskValues = new long[r * longest];
-        var lengths = new long[r];
-        for (var i = 0; i < r; i++)
-        {
-            var prompt = rows[i].Prompt;
-            var offset = longest - prompt.Count;
-            for (var j = 0; j < longest; j++)
-            {
-                ids[i * longest + j] = j < offset ? PadId : prompt[j - offset];
-                maskValues[i * longest + j] = j < offset ? 0 : 1;
-            }
-            lengths[i] = prompt.Count;
-        }
+        // Each distinct prompt is prefilled once; its K sample rows copy the cache and diverge from the first sample.
+        var distinct = rows.Select(x => x.PromptIndex).Distinct().ToList();
+        var sourceRow = rows.Select(x => (long)distinct.IndexOf(x.PromptIndex)).ToArray();
+        var prompts = distinct.Select(p => rows.First(x => x.PromptIndex == p).Prompt).ToList();
+        var (ids, maskValues) = LeftPad(prompts, longest);
+        var lengths = rows.Select(x => (long)x.Prompt.Count).ToArray();
 
         using var noGrad = no_grad();
         using var cache = module.NewCache(r, longest + maxSteps);
-        // The attention mask grows by one column per step; kept outside the per-step scopes.
-        var mask = padded ? tensor(maskValues).view(r, longest).DetachFromDisposeScope() : null;  // [R, S]
+        Tensor? mask = null; // [R, S], grows by one column per step; kept outside the per-step scopes
         try
         {
             long[] next;
             using (var _ = NewDisposeScope())
             {
-                var input = tensor(ids).view(r, longest);                                        // [R, T]
-                var positions = mask is null ? null : (mask.cumsum(1) - 1).clamp_min(0);        // [R, T]
-                var hidden = module.Hidden(input, positions, mask, cache);                       // [R, T, C]
-                var logits = module.Head(hidden[.., ^1]);                                        // [R, V]
+                var u = prompts.Count;
+                var input = tensor(ids).view(u, longest);                                        // [U, T]
+                var promptMask = padded ? tensor(maskValues).view(u, longest) : null;            // [U, T]
+                var positions = promptMask is null ? null : (promptMask.cumsum(1) - 1).clamp_min(0); // [U, T]
+                Tensor logits;
+                if (u == r)
+                {
+                    var hidden = module.Hidden(input, positions, promptMask, cache);             // [R, T, C]
+                    logits = module.Head(hidden[.., ^1]);                                        // [R, V]
+                    mask = promptMask?.DetachFromDisposeScope();
+                }
+                else
+                {
+                    using var prefill = module.NewCache(u, longest);
+                    var hidden = module.Hidden(input, positions, promptMask, prefill);           // [U, T, C]
+                    var index = tensor(sourceRow);                                               // [R]
+                    logits = module.Head(hidden[.., ^1]).index_select(0, index);                 // [R, V]
+                    cache.CopyRowsFrom(prefill, index);
+                    mask = promptMask?.index_select(0, index).DetachFromDisposeScope();          // [R, T]
+                }
                 next = Sampler.Next(logits, o, rows.Select(x => x.Rng).ToArray());
             }
             for (var step = 0; ; step++)

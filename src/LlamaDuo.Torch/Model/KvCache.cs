@@ -51,6 +51,26 @@ public sealed class KvCache : IDisposable
     /// <summary>Marks <paramref name="count"/> more positions filled; called by the model after all layers ran.</summary>
     public void Advance(int count) => Length += count;
 
+    /// <summary>
+    /// Fills this cache with rows of <paramref name="source"/>: row i gets source row <paramref name="sourceRows"/>[i]
+    /// (e.g. one prefilled prompt copied to each of its K samples). Length becomes the source's.
+    /// </summary>
+    public void CopyRowsFrom(KvCache source, Tensor sourceRows)
+    {
+        if (source.Length > Capacity) throw new InvalidOperationException($"source holds {source.Length} positions, capacity is {Capacity}");
+        for (var l = 0; l < keys.Length; l++)
+        {
+            foreach (var (dst, src) in new[] { (keys[l], source.keys[l]), (values[l], source.values[l]) })
+            {
+                using var filled = src.narrow(2, 0, source.Length);              // [U, KvH, L, D]
+                using var picked = filled.index_select(0, sourceRows);           // [B, KvH, L, D]
+                using var slot = dst.narrow(2, 0, source.Length);                // [B, KvH, L, D]
+                slot.copy_(picked);
+            }
+        }
+        Length = source.Length;
+    }
+
     /// <summary>Forgets everything cached (buffers are reused).</summary>
     public void Reset() => Length = 0;
 

@@ -38,11 +38,23 @@ public class TextGeneratorTests(Stories15MFixture fixture)
         var options = new GenerationOptions { MaxNewTokens = 20, Temperature = 0.9f, TopP = 0.9f, TopK = 40, Seed = 42, SamplesPerPrompt = 4 };
         var a = Generator.Generate(["Once upon a time", "Lily"], options);
         var b = Generator.Generate(["Once upon a time", "Lily"], options with { MaxBatchSize = 3 });
+        var unshared = Generator.Generate(["Once upon a time", "Lily"], options with { MaxBatchSize = 1 }); // no shared prefill
         Assert.Equal(8, a.Count);
         Assert.Equal(a.Select(r => r.Text), b.Select(r => r.Text));
+        Assert.Equal(a.Select(r => r.Text), unshared.Select(r => r.Text));
         Assert.True(a.Take(4).Select(r => r.Text).Distinct().Count() > 1, "four samples at temperature 0.9 were all identical");
         var other = Generator.Generate(["Once upon a time"], options with { Seed = 43 });
         Assert.NotEqual(a.Take(4).Select(r => r.Text), other.Select(r => r.Text));
+    }
+
+    [Fact]
+    public void GreedySamplesOfOnePromptAreAllTheGreedyText()
+    {
+        var results = Generator.Generate(["Once upon a time", "Tom"], new GenerationOptions { MaxNewTokens = 16, SamplesPerPrompt = 3 });
+        var alone = Generator.Generate(["Once upon a time", "Tom"], new GenerationOptions { MaxNewTokens = 16 });
+        Assert.Equal([0, 0, 0, 1, 1, 1], results.Select(r => r.PromptIndex));
+        Assert.Equal([0, 1, 2, 0, 1, 2], results.Select(r => r.SampleIndex));
+        for (var i = 0; i < results.Count; i++) Assert.Equal(alone[results[i].PromptIndex].TokenIds, results[i].TokenIds);
     }
 
     [Fact]
