@@ -17,6 +17,15 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
     public TextWriter Log { get; } = log;
     public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
 
+    /// <summary>
+    /// For the single-step commands (`llamaduo train|infer|judge|synth --run DIR`): the one stage to run. Any other
+    /// stage that is not done yet is refused with the command that runs it; the loop stops after this one.
+    /// </summary>
+    public string? OnlyStage { get; init; }
+
+    /// <summary>True once <see cref="OnlyStage"/> has run in this process: the loop then stops.</summary>
+    public bool RanOnlyStage { get; private set; }
+
     /// <summary>One progress line: "[round 01 judge] message".</summary>
     public void Say(int round, string stage, string message) =>
         Log.WriteLine($"[round {round:00} {stage,-6}] {message}");
@@ -32,12 +41,16 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
             Say(round, stage, "done earlier; skipped");
             return false;
         }
+        if (OnlyStage is not null && OnlyStage != stage)
+            throw new Core.Errors.InputException(
+                $"round {round}'s {stage} stage has not run yet; run `llamaduo {stage} --run {Folder.Root}` first", Folder.Root, field: stage);
         int ledgerStart = Ledger.Entries.Count;
         try
         {
             var outputs = await body();
             RecordCalls(round, stage, ledgerStart);
             Store.CompleteStage(round, stage, outputs.Select(o => Path.GetRelativePath(Folder.Root, o)).ToList());
+            RanOnlyStage |= stage == OnlyStage;
             return true;
         }
         catch (Exception e)

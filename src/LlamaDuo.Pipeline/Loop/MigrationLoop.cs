@@ -17,7 +17,9 @@ namespace LlamaDuo.Pipeline.Loop;
 /// </summary>
 public static class MigrationLoop
 {
-    public static async Task<LoopOutcome> RunAsync(LlamaDuoConfig config, string runDir, TextWriter log, CancellationToken ct = default)
+    /// <summary>Runs (or resumes) the loop in <paramref name="runDir"/>; with <paramref name="onlyStage"/> runs just that next stage.</summary>
+    public static async Task<LoopOutcome> RunAsync(LlamaDuoConfig config, string runDir, TextWriter log, CancellationToken ct = default,
+        string? onlyStage = null)
     {
         var folder = new RunFolder(Path.GetFullPath(runDir)).Create();
         using var store = RunStore.Create(folder, config.Task.Name);
@@ -27,11 +29,16 @@ public static class MigrationLoop
         using var secondJudge = config.Judge.SecondJudge is { } second
             ? ServiceClientFactory.Create(ConfigMapping.SecondJudge(config, second, Path.Combine(folder.Root, "cache.db"), Path.Combine(folder.Root, "ledger-second-judge.jsonl")))
             : null;
-        var ctx = new LoopContext(config, store, service, log);
+        var ctx = new LoopContext(config, store, service, log) { OnlyStage = onlyStage };
         store.SetStatus(RunStatus.Running);
         try
         {
             var outcome = await LoopAsync(ctx, secondJudge, ct);
+            if (outcome.StopReason.StartsWith(StepStop, StringComparison.Ordinal))
+            {
+                store.SetStatus(RunStatus.Stopped, outcome.StopReason);
+                return outcome;
+            }
             store.SetStatus(outcome.Passed ? RunStatus.Passed : RunStatus.Stopped, outcome.StopReason);
             // The report is written last so it shows the run's final status.
             return outcome with { ReportPath = RunReport.Write(store) };
@@ -49,11 +56,14 @@ public static class MigrationLoop
         }
     }
 
+    const string StepStop = "single step: ";
+
     static async Task<LoopOutcome> LoopAsync(LoopContext ctx, ServiceClient? secondJudge, CancellationToken ct)
     {
         var config = ctx.Config;
         var split = IngestStage.Run(config, ctx.Store);
         ctx.Say(0, "ingest", $"{split.Train.Count} train rows, {split.Test.Count} test rows (data/train.jsonl, data/test.jsonl)");
+        if (ctx.OnlyStage == "ingest") return Step(ctx, metrics: [], "ingest", 0);
         var accepted = new List<CoverageRow>();
         var metrics = new List<RoundMetrics>();
         TrainedWeights? weights = null, bestWeights = null;
@@ -70,9 +80,12 @@ public static class MigrationLoop
                 added = batch.Count;
                 dropped = ctx.Store.SynthesisDrops().Where(d => d.Round == round).Sum(d => d.Count);
                 accepted.AddRange(batch);
+                if (ctx.RanOnlyStage) return Step(ctx, metrics, "synth", round);
             }
             weights = await TrainStage.RunAsync(ctx, round, [.. split.Train, .. accepted], weights, ct);
+            if (ctx.RanOnlyStage) return Step(ctx, metrics, "train", round);
             var generations = await InferStage.RunAsync(ctx, round, split.Test, weights, ct);
+            if (ctx.RanOnlyStage) return Step(ctx, metrics, "infer", round);
             last = await JudgeStage.RunAsync(ctx, round, split.Test, generations, secondJudge, ct);
 
             bool passed = Passes(config, last);
@@ -86,6 +99,7 @@ public static class MigrationLoop
             ctx.Say(round, "decide", $"similarity {last.Similarity.Mean:0.0} (median {last.Similarity.Median:0.0}, coverage {last.Similarity.CoveragePercent:0}%), "
                 + $"precision {last.Precision.Mean:0.0}; {verdict}"
                 + (last.UnscoredRows > 0 ? $"; {last.UnscoredRows} candidates unscored (see judgements.jsonl)" : ""));
+            if (ctx.RanOnlyStage) return Step(ctx, metrics, $"judge ({verdict})", round);
             if (passed || budget is not null)
             {
                 stopReason = verdict;
@@ -105,6 +119,10 @@ public static class MigrationLoop
         try { RunReport.Write(store); }
         catch (Exception e) { log.WriteLine($"(report not written: {e.Message})"); }
     }
+
+    /// <summary>The outcome of a single-step command: the rounds judged so far, stopped after the requested stage.</summary>
+    static LoopOutcome Step(LoopContext ctx, List<RoundMetrics> metrics, string stage, int round) =>
+        new(metrics.Any(m => m.Passed), ctx.Store.Rounds(), ctx.Folder.Root, null, null, $"{StepStop}{stage} of round {round} done");
 
     static double Score(JudgeRunResult r) => r.Similarity.Mean + r.Precision.Mean;
 

@@ -22,7 +22,9 @@ public static class CacheKey
         {
             json.WriteStartObject();
             json.WriteString("provider", provider);
-            json.WriteString("base_url", baseUrl.TrimEnd('/'));
+            // The demo service is a local, deterministic stand-in that gets a new loopback port on every start; its
+            // address must not split the cache, or a resumed quickstart would repeat every call.
+            json.WriteString("base_url", provider == Providers.ServiceProviders.Demo ? "" : baseUrl.TrimEnd('/'));
             json.WriteString("model", options?.ModelId ?? model);
             json.WriteStartArray("messages");
             foreach (var message in messages)

@@ -31,4 +31,14 @@ public class CacheKeyTests
     {
         Assert.Equal(Key(new ChatOptions { Seed = 3 }.WithStage("judge")), Key(new ChatOptions { Seed = 3 }.WithStage("synth")));
     }
+
+    [Fact]
+    public void Demo_service_port_does_not_split_the_cache_but_real_endpoints_do()
+    {
+        var messages = new[] { new ChatMessage(ChatRole.User, "hi") };
+        Assert.Equal(CacheKey.Compute("demo", "http://127.0.0.1:40001/v1", "m", messages, null),
+            CacheKey.Compute("demo", "http://127.0.0.1:40002/v1", "m", messages, null));
+        Assert.NotEqual(CacheKey.Compute("openai-compatible", "http://127.0.0.1:40001/v1", "m", messages, null),
+            CacheKey.Compute("openai-compatible", "http://127.0.0.1:40002/v1", "m", messages, null));
+    }
 }

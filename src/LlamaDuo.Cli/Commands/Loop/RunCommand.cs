@@ -20,6 +20,10 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         [Description("Run folder (default: runs/<time>-<task>).")]
         public string? RunDir { get; init; }
 
+        [CommandOption("--init")]
+        [Description("Only create the run folder (config, data split) and stop; then run single steps: train, infer, judge, synth --run DIR.")]
+        public bool Init { get; init; }
+
         [CommandOption("--resume")]
         [Description("Continue the run in --run-dir after a crash or a stop; stages already done are skipped.")]
         public bool Resume { get; init; }
@@ -40,7 +44,12 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         var runDir = settings.RunDir ?? Path.Combine("runs", RunFolder.NewId(config.Task.Name, DateTimeOffset.UtcNow));
         if (!settings.Resume && File.Exists(new RunFolder(Path.GetFullPath(runDir)).DbPath))
             throw new InputException("the run folder already holds a run; pass --resume to continue it, or choose another --run-dir", runDir);
-        var outcome = await MigrationLoop.RunAsync(config, runDir, Console.Out, cancellationToken);
+        var outcome = await MigrationLoop.RunAsync(config, runDir, Console.Out, cancellationToken, settings.Init ? "ingest" : null);
+        if (settings.Init)
+        {
+            Console.WriteLine($"run folder ready: {Path.GetFullPath(runDir)}; next: llamaduo train --run {runDir}");
+            return 0;
+        }
         LoopSummary.Print(outcome);
         return outcome.Passed ? 0 : 3;
     }
