@@ -20,4 +20,12 @@ fi
 
 filter="Category!=Bench"
 [ "${1:-}" = "--bench" ] && filter="Category=Bench"
-dotnet test LlamaDuo.slnx -c Release --filter "$filter" --logger "console;verbosity=normal" 2>&1 | tee /tmp/llamaduo-test.log
+log="$(mktemp /tmp/llamaduo-test.XXXXXX.log)"
+set +e
+dotnet test LlamaDuo.slnx -c Release --filter "$filter" 2>&1 | tee "$log"
+code=${PIPESTATUS[0]}
+set -e
+# One closing line over all test projects: "N passed, N failed, N skipped".
+awk '/^(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$code"
