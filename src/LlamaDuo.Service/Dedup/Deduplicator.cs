@@ -32,90 +32,51 @@ public sealed class Deduplicator
     public DedupResult Run(IReadOnlyList<ChatExample> synthetic, IReadOnlyList<ChatExample> train, IReadOnlyList<ChatExample> test)
     {
         var synth = Features(synthetic);
-        var trainF = Features(train);
-        var testF = Features(test);
-
-        var testExact = new Dictionary<ulong, int>();
+        var testSet = new RowSet(Lsh, test, Features(test));
+        var trainSet = new RowSet(Lsh, train, Features(train));
+        var keptSet = new RowSet(Lsh, [], []);
         var contamination = new ContaminationIndex(_options.ContaminationNgram);
-        var testLsh = new MinHashLshIndex(Lsh);
-        for (int i = 0; i < testF.Length; i++)
-        {
-            testExact.TryAdd(testF[i].Exact, i);
-            contamination.Add(testF[i].Words);
-            testLsh.Add(i, testF[i].Signature);
-        }
+        foreach (var f in testSet.Features) contamination.Add(f.Words);
 
-        // LSH members: train rows are 0..T-1, kept synthetic row i is T + i.
-        var lsh = new MinHashLshIndex(Lsh);
-        var trainExact = new Dictionary<ulong, int>();
-        for (int i = 0; i < trainF.Length; i++)
-        {
-            trainExact.TryAdd(trainF[i].Exact, i);
-            lsh.Add(i, trainF[i].Signature);
-        }
-        var keptExact = new Dictionary<ulong, int>();
         var decisions = new List<DedupDecision>(synthetic.Count);
         var kept = new List<ChatExample>();
-
         for (int i = 0; i < synth.Length; i++)
         {
-            var f = synth[i];
-            var decision = Decide(synthetic[i].Id, f, testExact, trainExact, keptExact, contamination, testLsh, lsh, testF, trainF, synth, train, synthetic, test);
+            var decision = Decide(synthetic[i].Id, synth[i], testSet, trainSet, keptSet, contamination);
             decisions.Add(decision);
             if (!decision.Kept) continue;
             kept.Add(synthetic[i]);
-            keptExact.TryAdd(f.Exact, i);
-            lsh.Add(trainF.Length + i, f.Signature);
+            keptSet.Add(synthetic[i].Id, synth[i]);
         }
         return new DedupResult(kept, decisions);
     }
 
-    DedupDecision Decide(string id, RowFeatures f,
-        Dictionary<ulong, int> testExact, Dictionary<ulong, int> trainExact, Dictionary<ulong, int> keptExact,
-        ContaminationIndex contamination, MinHashLshIndex testLsh, MinHashLshIndex lsh, RowFeatures[] testF, RowFeatures[] trainF, RowFeatures[] synth,
-        IReadOnlyList<ChatExample> train, IReadOnlyList<ChatExample> synthetic, IReadOnlyList<ChatExample> test)
+    /// <summary>The checks in order; the first that fires decides.</summary>
+    DedupDecision Decide(string id, RowFeatures f, RowSet test, RowSet train, RowSet kept, ContaminationIndex contamination)
     {
         if (f.Words.Length == 0) return new(id, DedupReason.Empty);
-        if (testExact.TryGetValue(f.Exact, out int t)) return new(id, DedupReason.ContaminatesTest, test[t].Id, 1);
-        if (trainExact.TryGetValue(f.Exact, out int tr)) return new(id, DedupReason.DuplicatesTrain, train[tr].Id, 1);
-        if (keptExact.TryGetValue(f.Exact, out int k)) return new(id, DedupReason.ExactDuplicate, synthetic[k].Id, 1);
+        if (test.ExactMatch(f) is { } t) return new(id, DedupReason.ContaminatesTest, t, 1);
+        if (train.ExactMatch(f) is { } tr) return new(id, DedupReason.DuplicatesTrain, tr, 1);
+        if (kept.ExactMatch(f) is { } k) return new(id, DedupReason.ExactDuplicate, k, 1);
 
         var (member, overlap) = contamination.MostOverlapping(f.Words);
         if (member >= 0 && overlap >= _options.ContaminationThreshold)
-            return new(id, DedupReason.ContaminatesTest, test[member].Id, overlap);
+            return new(id, DedupReason.ContaminatesTest, test.Ids[member], overlap);
 
         // A paraphrase of a test row breaks many n-grams but stays a near duplicate: that is contamination too.
         var matcher = new LcsMatcher(f.Words);
-        var (nearTest, testRouge) = Closest(f, matcher, testLsh, c => testF[c]);
-        if (nearTest >= 0 && testRouge >= _options.RougeLThreshold)
-            return new(id, DedupReason.ContaminatesTest, test[nearTest].Id, testRouge);
-
-        var (best, bestRouge) = Closest(f, matcher, lsh, c => c < trainF.Length ? trainF[c] : synth[c - trainF.Length]);
-        if (best >= 0 && bestRouge >= _options.RougeLThreshold)
-            return best < trainF.Length
-                ? new(id, DedupReason.NearDuplicatesTrain, train[best].Id, bestRouge)
-                : new(id, DedupReason.NearDuplicate, synthetic[best - trainF.Length].Id, bestRouge);
-        return new(id, DedupReason.Kept);
-    }
-
-    /// <summary>
-    /// The LSH candidate with the highest ROUGE-L F1 (lowest member on ties), or -1 when there is none. Candidates whose
-    /// signatures estimate a Jaccard similarity far below the threshold (more than 4.5 standard errors at 128
-    /// permutations) are skipped before the ROUGE-L computation: they are LSH false positives.
-    /// </summary>
-    (int Member, double Rouge) Closest(RowFeatures f, LcsMatcher matcher, MinHashLshIndex index, Func<int, RowFeatures> features)
-    {
-        int best = -1;
-        double bestRouge = 0;
         double floor = _options.JaccardThreshold - _options.CandidateMargin;
-        foreach (int c in index.Candidates(f.Signature))
-        {
-            var other = features(c);
-            if (MinHasher.Estimate(f.Signature, other.Signature) < floor) continue;
-            double rouge = matcher.F1(other.Words);
-            if (rouge > bestRouge || (rouge == bestRouge && c < best)) { bestRouge = rouge; best = c; }
-        }
-        return (best, bestRouge);
+        var nearTest = test.Closest(f, matcher, floor);
+        if (nearTest.Id is not null && nearTest.Rouge >= _options.RougeLThreshold)
+            return new(id, DedupReason.ContaminatesTest, nearTest.Id, nearTest.Rouge);
+
+        var nearTrain = train.Closest(f, matcher, floor);
+        var nearKept = kept.Closest(f, matcher, floor);
+        if (nearTrain.Id is not null && nearTrain.Rouge >= _options.RougeLThreshold && nearTrain.Rouge >= nearKept.Rouge)
+            return new(id, DedupReason.NearDuplicatesTrain, nearTrain.Id, nearTrain.Rouge);
+        if (nearKept.Id is not null && nearKept.Rouge >= _options.RougeLThreshold)
+            return new(id, DedupReason.NearDuplicate, nearKept.Id, nearKept.Rouge);
+        return new(id, DedupReason.Kept);
     }
 
     /// <summary>Words, exact hash and MinHash signature of every row, computed in parallel.</summary>
