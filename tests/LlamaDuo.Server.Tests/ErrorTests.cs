@@ -63,6 +63,19 @@ public sealed class ErrorTests
         Assert.StartsWith(param, error.GetProperty("param").GetString());
     }
 
+    [Theory]
+    [InlineData("""{"temperature":"hot","messages":[{"role":"user","content":"hi"}]}""", "Invalid type for 'temperature': expected a number.")]
+    [InlineData("""{"n":1.5,"messages":[{"role":"user","content":"hi"}]}""", "Invalid type for 'n': expected an integer.")]
+    [InlineData("""{"stream":"yes","messages":[{"role":"user","content":"hi"}]}""", "Invalid type for 'stream': expected a boolean.")]
+    [InlineData("""{"messages":{"role":"user"}}""", "Invalid type for 'messages': expected an array of message objects.")]
+    public async Task Wrong_types_are_described_in_wire_terms(string body, string message)
+    {
+        await using var harness = await ServerHarness.StartAsync(new FakeChatClient());
+        var (_, error) = await PostAsync(harness, "/v1/chat/completions", body);
+
+        Assert.Equal(message, error.GetProperty("message").GetString());
+    }
+
     [Fact]
     public async Task A_prompt_longer_than_the_context_is_400_context_length_exceeded_and_the_server_keeps_serving()
     {

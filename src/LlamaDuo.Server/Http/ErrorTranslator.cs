@@ -50,8 +50,26 @@ internal sealed class ErrorTranslator(RequestDelegate next, ILogger<ErrorTransla
         // The serializer's own messages name CLR types ("System.Nullable`1[System.Single]"); say it in wire terms.
         var param = ParamOf(e.Path);
         if (param is null) return "The request body must be a JSON object.";
-        if (e.Message.Contains("could not be converted", StringComparison.Ordinal)) return $"Invalid type for '{param}'.";
+        if (e.Message.Contains("could not be converted", StringComparison.Ordinal)) return $"Invalid type for '{param}': expected {ExpectedType(param)}.";
         return $"Invalid value for '{param}': {FirstSentence(e.Message)}";
+    }
+
+    // The serializer names the record being built, not the field's type, so the expected types of the fields we
+    // read are listed here, by the last segment of the JSON path.
+    static readonly Dictionary<string, string> ExpectedTypes = new()
+    {
+        ["temperature"] = "a number", ["top_p"] = "a number",
+        ["max_tokens"] = "an integer", ["max_completion_tokens"] = "an integer", ["n"] = "an integer", ["seed"] = "an integer",
+        ["stream"] = "a boolean", ["include_usage"] = "a boolean",
+        ["messages"] = "an array of message objects", ["stream_options"] = "an object",
+        ["model"] = "a string", ["role"] = "a string",
+    };
+
+    static string ExpectedType(string param)
+    {
+        var field = param[(param.LastIndexOf('.') + 1)..];
+        if (field.EndsWith(']')) return "an object"; // an element of an array: messages[0]
+        return ExpectedTypes.GetValueOrDefault(field, "another type");
     }
 
     static string FirstSentence(string message)

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -13,5 +14,7 @@ internal static class WireJson
         // Strict numbers: "temperature": "0.5" is a wrong type, as OpenAI treats it.
         NumberHandling = JsonNumberHandling.Strict,
         AllowTrailingCommas = false,
+        // Responses are JSON for API clients, never inlined into HTML; keep quotes and non-ASCII readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 }
