@@ -1,15 +1,6 @@
-namespace LlamaDuo.LlamaCpp.Export;
+using LlamaDuo.Torch.Tokenizers;
 
-/// <summary>llama.cpp's token attribute numbers (tokenizer.ggml.token_type).</summary>
-public enum GgufTokenType
-{
-    Normal = 1,
-    Unknown = 2,
-    Control = 3,
-    UserDefined = 4,
-    Unused = 5,
-    Byte = 6,
-}
+namespace LlamaDuo.LlamaCpp.Export;
 
 /// <summary>
 /// The tokenizer as GGUF stores it. <see cref="Model"/> is "llama" for SentencePiece vocabularies (tokens with
@@ -21,7 +12,8 @@ public sealed record GgufVocabulary
 {
     public required string Model { get; init; }
     public required IReadOnlyList<string> Tokens { get; init; }
-    public required IReadOnlyList<GgufTokenType> TokenTypes { get; init; }
+    /// <summary>Per-token type; <see cref="TokenKind"/> numbers are llama.cpp's tokenizer.ggml.token_type values.</summary>
+    public required IReadOnlyList<TokenKind> TokenTypes { get; init; }
     public IReadOnlyList<float>? Scores { get; init; }
     public IReadOnlyList<string>? Merges { get; init; }
     public string? Pre { get; init; }

@@ -1,4 +1,5 @@
 using LlamaDuo.LlamaCpp.Gguf;
+using LlamaDuo.Torch.Tokenizers;
 
 namespace LlamaDuo.LlamaCpp.Export;
 
@@ -17,7 +18,7 @@ static class GgufVocabularyMetadata
         for (int i = tokens.Count; i < modelVocabSize; i++)
         {
             tokens.Add($"[PAD{i}]");
-            types.Add((int)GgufTokenType.Unused);
+            types.Add((int)TokenKind.Unused);
             scores?.Add(0f);
         }
         metadata.String("tokenizer.ggml.model", vocabulary.Model);

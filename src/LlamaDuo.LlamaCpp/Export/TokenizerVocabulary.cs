@@ -33,10 +33,10 @@ public static class TokenizerVocabulary
             Scores = Enumerable.Range(0, n).Select(tokenizer.Score).ToList(),
             TokenTypes = Enumerable.Range(0, n).Select(id => id switch
             {
-                0 => GgufTokenType.Unknown,
-                1 or 2 => GgufTokenType.Control,
-                _ when Llama2cTokenizer.IsByteToken(id) => GgufTokenType.Byte,
-                _ => GgufTokenType.Normal,
+                0 => TokenKind.Unknown,
+                1 or 2 => TokenKind.Control,
+                _ when Llama2cTokenizer.IsByteToken(id) => TokenKind.Byte,
+                _ => TokenKind.Normal,
             }).ToList(),
             BosId = 1,
             EosId = 2,
@@ -54,7 +54,7 @@ public static class TokenizerVocabulary
             Model = byteLevel ? "gpt2" : "llama",
             Pre = byteLevel ? PreTokenizerName(config, tokenizer) : "default",
             Tokens = tokenizer.Tokens,
-            TokenTypes = tokenizer.TokenKinds.Select(k => (GgufTokenType)(int)k).ToList(),
+            TokenTypes = tokenizer.TokenKinds,
             Scores = tokenizer.Scores,
             Merges = byteLevel ? tokenizer.Merges : null,
             BosId = tokenizer.BosId,

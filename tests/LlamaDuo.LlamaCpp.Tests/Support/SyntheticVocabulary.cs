@@ -1,4 +1,5 @@
 using LlamaDuo.LlamaCpp.Export;
+using LlamaDuo.Torch.Tokenizers;
 
 namespace LlamaDuo.LlamaCpp.Tests.Support;
 
@@ -8,13 +9,13 @@ static class SyntheticVocabulary
     public static GgufVocabulary Llama(int size, string? chatTemplate = null)
     {
         var tokens = new List<string> { "<unk>", "<s>", "</s>" };
-        var types = new List<GgufTokenType> { GgufTokenType.Unknown, GgufTokenType.Control, GgufTokenType.Control };
-        for (int b = 0; b < 256; b++) { tokens.Add($"<0x{b:X2}>"); types.Add(GgufTokenType.Byte); }
+        var types = new List<TokenKind> { TokenKind.Unknown, TokenKind.Control, TokenKind.Control };
+        for (int b = 0; b < 256; b++) { tokens.Add($"<0x{b:X2}>"); types.Add(TokenKind.Byte); }
         const string letters = "abcdefghijklmnopqrstuvwxyz";
         for (int i = 0; tokens.Count < size; i++)
         {
             tokens.Add(i < 26 ? "▁" + letters[i] : "▁" + letters[i % 26] + letters[i / 26 % 26] + (i / 676 > 0 ? (i / 676).ToString() : ""));
-            types.Add(GgufTokenType.Normal);
+            types.Add(TokenKind.Normal);
         }
         return new GgufVocabulary
         {
