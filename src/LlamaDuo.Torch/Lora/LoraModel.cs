@@ -34,6 +34,14 @@ public static class LoraModel
         return adapters;
     }
 
+    /// <summary>The largest rank the target projections allow: the smaller side of the smallest of them.</summary>
+    public static int MaxRank(LlamaConfig config, IEnumerable<string> targets) => targets.Min(t => t switch
+    {
+        "k_proj" or "v_proj" => Math.Min(config.HiddenSize, config.KvDim),
+        "gate_proj" or "up_proj" or "down_proj" => Math.Min(config.HiddenSize, config.IntermediateSize),
+        _ => config.HiddenSize,
+    });
+
     /// <summary>Replaces every projection with a frozen copy in <paramref name="dtype"/> (no adapters).</summary>
     public static void LowerProjections(LlamaForCausalLM model, ScalarType dtype) =>
         model.ReplaceProjections(LoraSettings.AllTargets, (_, current) => current is FrozenLinear f && f.DType == dtype ? current : new FrozenLinear(current, dtype));

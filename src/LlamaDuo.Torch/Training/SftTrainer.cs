@@ -35,6 +35,9 @@ public static class SftTrainer
         if (train.Count == 0) throw new InputException("no training examples (the data is empty)", field: "data");
         var device = ComputeDevice.Resolve(options.Device);
         var baseDtype = ComputeDevice.BaseDtype(options.Dtype, options.Method, device);
+        if (options.Method == TrainMethod.Lora && options.Lora.Rank > LoraModel.MaxRank(student.Config, options.Lora.Targets))
+            throw new InputException($"LoRA rank must be at most {LoraModel.MaxRank(student.Config, options.Lora.Targets)}, the smaller side of the smallest target projection of this model",
+                field: "rank", value: options.Lora.Rank.ToString());
         var maxLength = options.MaxLength ?? student.ContextLength;
         if (maxLength > student.ContextLength)
             throw new InputException($"longer than the model's context ({student.ContextLength})", field: "max-len", value: maxLength.ToString());

@@ -90,8 +90,7 @@ public sealed class SftTrainerTests : IDisposable
         Assert.Throws<InputException>(() => SftTrainer.Train(student, noAnswer, Quick, empty));
         var bigRank = Assert.Throws<InputException>(() => SftTrainer.Train(student, TinyStudent.Data(8), Quick with { Lora = new LoraSettings { Rank = 64 } }, empty));
         Assert.Equal("rank", bigRank.Field);
-        Assert.False(Directory.Exists(empty) && Directory.EnumerateFileSystemEntries(empty).Any(e => !e.EndsWith(TrainRunFolder.RunFile)),
-            "a refused run left files behind");
+        Assert.False(Directory.Exists(empty), "a refused run left files behind");
     }
 
     [Fact]
