@@ -4,7 +4,7 @@ namespace LlamaDuo.Pipeline.Config;
 public sealed record DedupOptions
 {
     /// <summary>MinHash-LSH estimated Jaccard similarity (word shingles) at or above which a row is a near duplicate.</summary>
-    public double JaccardThreshold { get; init; } = 0.8;
+    public double JaccardThreshold { get; init; } = 0.5;
 
     /// <summary>Words per shingle for MinHash.</summary>
     public int ShingleSize { get; init; } = 3;

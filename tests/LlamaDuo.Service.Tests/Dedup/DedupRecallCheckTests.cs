@@ -20,7 +20,7 @@ public class DedupRecallCheckTests
     [Fact]
     public void RecallOnASmallRealWorkloadMeetsTheTarget()
     {
-        if (!SharedData.Available) return;
+        SharedData.Require();
         var real = DedupWorkload.RealTexts(SharedData.Root + "/no_robots").Take(400).ToList();
         var rows = DedupWorkload.Build(real, 800, originals: 320, seed: 4);
         var result = DedupRecallCheck.Run(rows, new DedupOptions());

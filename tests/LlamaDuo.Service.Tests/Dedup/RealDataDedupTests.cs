@@ -8,7 +8,7 @@ public class RealDataDedupTests
     [Fact]
     public void LlamaDuoSyntheticPartsAreRecognisedAsTheirNoRobotsSeeds()
     {
-        if (!SharedData.Available) return;
+        SharedData.Require();
         var part = SharedData.Read("llamaduo-synth-parts/synth_classification_ds_gpt4o_dedup.part26.jsonl");
         var generators = SharedData.Field("llamaduo-synth-parts/synth_classification_ds_gpt4o_dedup.part26.jsonl", "generator");
         var train = SharedData.Read("no_robots/no_robots-Classify.jsonl");
@@ -33,7 +33,7 @@ public class RealDataDedupTests
     [Fact]
     public void DistinctRealRowsSurviveAndPlantedCopiesAreCaught()
     {
-        if (!SharedData.Available) return;
+        SharedData.Require();
         var rows = SharedData.Read("no_robots/no_robots-Summarize.jsonl");
         var train = rows.Take(200).ToList();
         var test = rows.Skip(200).Take(25).ToList();

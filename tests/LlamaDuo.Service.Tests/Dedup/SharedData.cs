@@ -3,12 +3,28 @@ using LlamaDuo.Core.Data;
 
 namespace LlamaDuo.Service.Tests.Dedup;
 
-/// <summary>Reads the real datasets under /work/shared/data (no_robots and LlamaDuo's synthetic parts) as ChatExamples.</summary>
+/// <summary>
+/// Reads the real datasets of the project's shared/ folder (no_robots, LlamaDuo's synthetic parts, MT-Bench) as
+/// ChatExamples. shared/ sits beside the repository (../shared), in CI as on developer machines.
+/// </summary>
 static class SharedData
 {
-    public const string Root = "/work/shared/data";
+    public static readonly string Root = Find();
 
-    public static bool Available => Directory.Exists(Root);
+    /// <summary>Fails the test (never skips it silently) when the shared data cannot be found.</summary>
+    public static void Require() =>
+        Assert.True(Directory.Exists(Root), $"shared data not found (looked for shared/data above {AppContext.BaseDirectory}); the real-data tests need the project's shared/ folder beside the repository");
+
+    /// <summary>The first shared/data found walking up from the test's bin folder (the repository's parent holds it).</summary>
+    static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        return "/work/shared/data";
+    }
 
     /// <summary>Rows of a messages-JSONL file; the id is prompt_id (suffixed when an id repeats).</summary>
     public static List<ChatExample> Read(string relativePath, int? take = null)

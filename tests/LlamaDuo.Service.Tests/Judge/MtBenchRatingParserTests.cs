@@ -5,7 +5,7 @@ namespace LlamaDuo.Service.Tests.Judge;
 
 public class MtBenchRatingParserTests
 {
-    static readonly string Dir = "/work/shared/data/mt_bench/model_judgment";
+    static readonly string Dir = Path.Combine(LlamaDuo.Service.Tests.Dedup.SharedData.Root, "mt_bench", "model_judgment");
 
     [Theory]
     [InlineData("The answer is good. Rating: [[8]]", 8)]
@@ -20,7 +20,7 @@ public class MtBenchRatingParserTests
     [Fact]
     public void ReproducesEveryRecordedScoreInTheRealJudgementFiles()
     {
-        if (!Directory.Exists(Dir)) return;  // the shared data is not in a fresh clone; CI images carry it
+        LlamaDuo.Service.Tests.Dedup.SharedData.Require();
         var perFile = new Dictionary<string, (int Rows, int Matched, int Decimal, int Unrated)>();
         foreach (var file in Directory.GetFiles(Dir, "*.jsonl"))
         {
