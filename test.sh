@@ -18,6 +18,9 @@ if [ -f tools/reference/package.json ]; then
   (cd tools/reference && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# libtorch's OpenMP threads spin while waiting; with two test hosts on two cores that starves everything else.
+export OMP_WAIT_POLICY=PASSIVE
+
 filter="Category!=Bench"
 [ "${1:-}" = "--bench" ] && filter="Category=Bench"
 log="$(mktemp /tmp/llamaduo-test.XXXXXX.log)"
