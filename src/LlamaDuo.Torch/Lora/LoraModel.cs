@@ -98,14 +98,10 @@ public static class LoraModel
     /// </summary>
     public static IReadOnlyDictionary<string, LoraLinear> AttachFrom(LlamaForCausalLM model, string dir, LoraSettings settings, ScalarType baseDtype = ScalarType.Float32)
     {
-        var (config, weights) = PeftAdapterFiles.Load(dir);
+        CheckStartingAdapter(dir, settings);
+        var (_, weights) = PeftAdapterFiles.Load(dir);
         try
         {
-            if (config.R != settings.Rank)
-                throw new InputException($"the starting adapter has rank {config.R}; train with --rank {config.R}", dir, field: "rank", value: settings.Rank.ToString());
-            if (!config.TargetModules.Order().SequenceEqual(settings.Targets.Order()))
-                throw new InputException($"the starting adapter targets {string.Join(",", config.TargetModules)}; train with the same --targets", dir,
-                    field: "targets", value: string.Join(",", settings.Targets));
             var adapters = Attach(model, settings, baseDtype);
             PeftAdapterFiles.CopyInto(adapters, weights, dir);
             return adapters;
@@ -114,6 +110,17 @@ public static class LoraModel
         {
             foreach (var (a, b) in weights.Values) { a.Dispose(); b.Dispose(); }
         }
+    }
+
+    /// <summary>Throws an <see cref="InputException"/> unless the PEFT adapter in <paramref name="dir"/> has the rank and targets of <paramref name="settings"/>.</summary>
+    public static void CheckStartingAdapter(string dir, LoraSettings settings)
+    {
+        var config = PeftAdapterConfig.Read(Path.Combine(dir, PeftAdapterFiles.ConfigFile));
+        if (config.R != settings.Rank)
+            throw new InputException($"the starting adapter has rank {config.R}; train with --rank {config.R}", dir, field: "rank", value: settings.Rank.ToString());
+        if (!config.TargetModules.Order().SequenceEqual(settings.Targets.Order()))
+            throw new InputException($"the starting adapter targets {string.Join(",", config.TargetModules)}; train with the same --targets", dir,
+                field: "targets", value: string.Join(",", settings.Targets));
     }
 
     /// <summary>

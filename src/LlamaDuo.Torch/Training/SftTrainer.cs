@@ -38,6 +38,7 @@ public static class SftTrainer
         if (options.Method == TrainMethod.Lora && options.Lora.Rank > LoraModel.MaxRank(student.Config, options.Lora.Targets))
             throw new InputException($"LoRA rank must be at most {LoraModel.MaxRank(student.Config, options.Lora.Targets)}, the smaller side of the smallest target projection of this model",
                 field: "rank", value: options.Lora.Rank.ToString());
+        if (options.Method == TrainMethod.Lora && options.InitAdapter is { } start) LoraModel.CheckStartingAdapter(start, options.Lora);
         var maxLength = options.MaxLength ?? student.ContextLength;
         if (maxLength > student.ContextLength)
             throw new InputException($"longer than the model's context ({student.ContextLength})", field: "max-len", value: maxLength.ToString());

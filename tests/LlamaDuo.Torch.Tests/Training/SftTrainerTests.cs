@@ -81,6 +81,41 @@ public sealed class SftTrainerTests : IDisposable
     }
 
     [Fact]
+    public void FullFineTuningTrainsEveryWeightAndWritesAHuggingFaceFolder()
+    {
+        using var student = TinyStudent.Create();
+        var before = student.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
+        var result = SftTrainer.Train(student, TinyStudent.Data(40), Quick with { Method = TrainMethod.Full, LearningRate = 3e-3, Epochs = 2 },
+            Path.Combine(root, "full"));
+        Assert.Null(result.AdapterDir);
+        Assert.True(File.Exists(Path.Combine(result.ModelDir!, "config.json")));
+        var written = SafetensorsFile.Read(Path.Combine(result.ModelDir!, "model.safetensors"));
+        Assert.Equal(before.Keys.Order(), written.Keys.Order());
+        Assert.All(before, kv => Assert.False(TinyModels.Same(kv.Value, written[kv.Key]), $"{kv.Key} did not change"));
+        Assert.True(result.LossHistory[^1].Loss < result.LossHistory[0].Loss * 0.8, $"loss {result.LossHistory[0].Loss} -> {result.LossHistory[^1].Loss}");
+    }
+
+    [Fact]
+    public void ANewRoundStartsFromThePreviousRoundsAdapter()
+    {
+        var data = TinyStudent.Data(40);
+        TrainResult first;
+        using (var student = TinyStudent.Create())
+            first = SftTrainer.Train(student, data, Quick with { LearningRate = 3e-2, Epochs = 4 }, Path.Combine(root, "round0"));
+        TrainResult fresh, continued;
+        using (var student = TinyStudent.Create())
+            fresh = SftTrainer.Train(student, data, Quick with { MaxSteps = 1 }, Path.Combine(root, "fresh"));
+        using (var student = TinyStudent.Create())
+            continued = SftTrainer.Train(student, data, Quick with { MaxSteps = 1, InitAdapter = first.AdapterDir }, Path.Combine(root, "round1"));
+        // The first loss of the continued round is the trained adapter's, not a fresh adapter's (= the base model's).
+        Assert.True(continued.LossHistory[0].Loss < fresh.LossHistory[0].Loss - 0.1, $"{continued.LossHistory[0].Loss} vs fresh {fresh.LossHistory[0].Loss}");
+        var wrongRank = Assert.Throws<InputException>(() =>
+            SftTrainer.Train(TinyStudent.Create(), data, Quick with { InitAdapter = first.AdapterDir, Lora = Quick.Lora with { Rank = 2 } }, Path.Combine(root, "bad")));
+        Assert.Equal("rank", wrongRank.Field);
+        Assert.False(Directory.Exists(Path.Combine(root, "bad")), "a refused run left a folder behind");
+    }
+
+    [Fact]
     public void BadInputIsRefusedBeforeAnythingIsWritten()
     {
         using var student = TinyStudent.Create();
