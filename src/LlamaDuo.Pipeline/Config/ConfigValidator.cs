@@ -48,6 +48,7 @@ internal static class ConfigValidator
         Require(inf.TopK >= 0, "inference.top_k", inf.TopK, "must not be negative (0 turns it off)");
         Require(inf.MaxNewTokens >= 1, "inference.max_new_tokens", inf.MaxNewTokens, "must be at least 1");
         Require(inf.BatchSize >= 1, "inference.batch_size", inf.BatchSize, "must be at least 1");
+        Require(inf.Concurrency >= 1, "inference.concurrency", inf.Concurrency, "must be at least 1");
         Require(inf.Engine != InferenceEngine.Remote || !string.IsNullOrWhiteSpace(inf.BaseUrl), "inference.base_url", inf.BaseUrl, "is required when inference.engine is remote");
 
         var s = c.Service;

@@ -30,6 +30,15 @@ public sealed record InferenceOptions
     /// <summary>Seed of the sampler.</summary>
     public int Seed { get; init; } = 42;
 
-    /// <summary>Server URL for the remote engine.</summary>
+    /// <summary>Server URL for the remote engine (an OpenAI-compatible /v1 base: vLLM, llama.cpp server, Ollama, llamaduo serve).</summary>
     public string? BaseUrl { get; init; }
+
+    /// <summary>Model name sent to the remote engine (vLLM: the round's LoRA adapter name).</summary>
+    public string Model { get; init; } = "llamaduo";
+
+    /// <summary>Environment variable holding the remote server's API key, if it needs one.</summary>
+    public string? ApiKeyEnv { get; init; }
+
+    /// <summary>Requests in flight at once to the remote (or llama.cpp) engine.</summary>
+    public int Concurrency { get; init; } = 4;
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using LlamaDuo.Core.Data;
 using LlamaDuo.LlamaCpp.Engine;
 using LlamaDuo.LlamaCpp.Export;
 using LlamaDuo.Pipeline.Data;
@@ -7,7 +6,7 @@ using LlamaDuo.Pipeline.Store;
 using LlamaDuo.Service.Judge;
 using LlamaDuo.Torch.Loading;
 using LlamaDuo.Torch.Lora;
-using Microsoft.Extensions.AI;
+using LlamaDuo.Torch.Templates;
 
 namespace LlamaDuo.Pipeline.Loop;
 
@@ -30,8 +29,10 @@ public static class ExportStage
         {
             Directory.CreateDirectory(dir);
             var outputs = new List<string>();
+            IChatTemplate template;
             using (var student = StudentLoader.Trained(ctx.Config, weights))
             {
+                template = student.Template;
                 if (weights.AdapterDir is { } adapter)
                 {
                     if (formats.Contains("peft")) outputs.Add(CopyFolder(adapter, Path.Combine(dir, "adapter")));
@@ -56,7 +57,7 @@ public static class ExportStage
                 }
             }
             ctx.Say(round, "export", $"wrote {string.Join(", ", outputs.Select(o => Path.GetRelativePath(ctx.Folder.Root, o)))}");
-            if (File.Exists(gguf)) await ParityAsync(ctx, round, gguf, test, before, ct);
+            if (File.Exists(gguf)) await ParityAsync(ctx, round, gguf, template, test, before, ct);
             return outputs;
         });
         return File.Exists(gguf) ? gguf : null;
@@ -73,26 +74,11 @@ public static class ExportStage
         return sb.ToString();
     }
 
-    static async Task ParityAsync(LoopContext ctx, int round, string gguf, IReadOnlyList<CoverageRow> test, JudgeRunResult before, CancellationToken ct)
+    static async Task ParityAsync(LoopContext ctx, int round, string gguf, IChatTemplate template, IReadOnlyList<CoverageRow> test, JudgeRunResult before, CancellationToken ct)
     {
-        var inf = ctx.Config.Inference;
-        var generations = new List<Generation>();
-        using (var template = StudentLoader.Base(ctx.Config))
-        using (var engine = LlamaCppChatClient.Open(gguf, template.Template))
-        {
-            foreach (var row in test)
-                for (int k = 0; k < inf.K; k++)
-                {
-                    var messages = InferStage.PromptTurns(row.Example).Select(t => new ChatMessage(new ChatRole(t.Role), t.Content)).ToList();
-                    var options = new ChatOptions
-                    {
-                        Temperature = (float)inf.Temperature, TopP = (float)inf.TopP, TopK = inf.TopK > 0 ? inf.TopK : null,
-                        Seed = inf.Seed + round * 1000 + k, MaxOutputTokens = inf.MaxNewTokens, StopSequences = [.. inf.Stop],
-                    };
-                    var response = await engine.GetResponseAsync(messages, options, ct);
-                    generations.Add(new Generation(row.Id, k, response.Text, "stop", 0, 0));
-                }
-        }
+        List<Generation> generations;
+        using (var engine = LlamaCppChatClient.Open(gguf, template))
+            generations = await ChatClientGeneration.RunAsync(engine, test, ctx.Config.Inference with { Concurrency = 1 }, round, ct);
         var after = await JudgeStage.ScoreAsync(ctx, test, generations, ct);
         double dSim = after.Similarity.Mean - before.Similarity.Mean, dPrec = after.Precision.Mean - before.Precision.Mean;
         var tolerance = ctx.Config.Export.ParityTolerance;

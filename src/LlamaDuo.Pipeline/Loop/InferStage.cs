@@ -2,14 +2,20 @@ using System.Text.Json;
 using LlamaDuo.Core.Data;
 using LlamaDuo.Pipeline.Data;
 using LlamaDuo.Pipeline.Store;
+using LlamaDuo.LlamaCpp.Engine;
+using LlamaDuo.LlamaCpp.Export;
+using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Torch.Generation;
+using LlamaDuo.Torch.Lora;
+using LlamaDuo.Torch.Templates;
 
 namespace LlamaDuo.Pipeline.Loop;
 
 /// <summary>
 /// Stage "infer": K sampled answers of the round's student to every test prompt (inference.k, temperature, top-p,
-/// stop strings, seed), written to round-NN/generations.jsonl. Seeded per (prompt, sample), so a rerun after a crash
-/// writes the same file.
+/// stop strings, seed), written to round-NN/generations.jsonl, on the engine inference.engine names: torch (ours,
+/// batched), llamacpp (the round's merged weights as GGUF) or remote (any OpenAI-compatible server). Seeded per
+/// (prompt, sample), so a rerun after a crash writes the same file.
 /// </summary>
 public static class InferStage
 {
@@ -17,34 +23,68 @@ public static class InferStage
         TrainedWeights weights, CancellationToken ct)
     {
         var path = ctx.Folder.RoundFile(round, "generations.jsonl");
-        await ctx.StageAsync(round, "infer", () => Task.Run<IReadOnlyList<string>>(() =>
+        await ctx.StageAsync(round, "infer", async () =>
         {
             var inf = ctx.Config.Inference;
-            using var student = StudentLoader.Trained(ctx.Config, weights);
-            using var client = new TorchChatClient(student);
-            var options = new GenerationOptions
-            {
-                MaxNewTokens = inf.MaxNewTokens,
-                Temperature = (float)inf.Temperature,
-                TopP = (float)inf.TopP,
-                TopK = inf.TopK,
-                Seed = inf.Seed + round,
-                StopStrings = inf.Stop,
-                SamplesPerPrompt = inf.K,
-                MaxBatchSize = inf.BatchSize,
-            };
-            var conversations = test.Select(r => (IReadOnlyList<ChatTurn>)PromptTurns(r.Example)).ToList();
             var started = DateTime.UtcNow;
-            var results = client.GenerateBatch(conversations, options, ct);
-            var generations = results.Select(g => new Generation(test[g.PromptIndex].Id, g.SampleIndex, g.Text,
-                g.FinishReason.ToString().ToLowerInvariant(), g.PromptTokens, g.CompletionTokens)).ToList();
+            var generations = inf.Engine switch
+            {
+                InferenceEngine.Remote => await RemoteAsync(ctx, round, test, ct),
+                InferenceEngine.LlamaCpp => await LlamaCppAsync(ctx, round, test, weights, ct),
+                _ => await Task.Run(() => Torch(ctx, round, test, weights, ct), ct),
+            };
             AtomicFile.WriteAllLines(path, generations.Select(g => JsonSerializer.Serialize(g)));
             var seconds = (DateTime.UtcNow - started).TotalSeconds;
-            ctx.Say(round, "infer", $"{generations.Count} answers ({test.Count} prompts x {inf.K}) in {seconds:0.0} s, "
+            ctx.Say(round, "infer", $"{generations.Count} answers ({test.Count} prompts x {inf.K}) on {inf.Engine.ToString().ToLowerInvariant()} in {seconds:0.0} s, "
                 + $"{generations.Sum(g => g.CompletionTokens) / Math.Max(seconds, 1e-6):0} tokens/s");
             return [path];
-        }, ct));
+        });
         return JsonlAppendLog.Read<Generation>(path);
+    }
+
+    /// <summary>Our TorchSharp engine: batched, KV-cached, K samples per prompt decoded together.</summary>
+    static List<Generation> Torch(LoopContext ctx, int round, IReadOnlyList<CoverageRow> test, TrainedWeights weights, CancellationToken ct)
+    {
+        var inf = ctx.Config.Inference;
+        using var student = StudentLoader.Trained(ctx.Config, weights);
+        using var client = new TorchChatClient(student);
+        var options = new GenerationOptions
+        {
+            MaxNewTokens = inf.MaxNewTokens,
+            Temperature = (float)inf.Temperature,
+            TopP = (float)inf.TopP,
+            TopK = inf.TopK,
+            Seed = inf.Seed + round,
+            StopStrings = inf.Stop,
+            SamplesPerPrompt = inf.K,
+            MaxBatchSize = inf.BatchSize,
+        };
+        var conversations = test.Select(r => (IReadOnlyList<ChatTurn>)PromptTurns(r.Example)).ToList();
+        return client.GenerateBatch(conversations, options, ct).Select(g => new Generation(test[g.PromptIndex].Id, g.SampleIndex, g.Text,
+            g.FinishReason.ToString().ToLowerInvariant(), g.PromptTokens, g.CompletionTokens)).ToList();
+    }
+
+    /// <summary>llama.cpp: the round's weights merged and written as round-NN/model.gguf, then answered through LLamaSharp.</summary>
+    static async Task<List<Generation>> LlamaCppAsync(LoopContext ctx, int round, IReadOnlyList<CoverageRow> test, TrainedWeights weights, CancellationToken ct)
+    {
+        var gguf = ctx.Folder.RoundFile(round, "model.gguf");
+        IChatTemplate template;
+        using (var student = StudentLoader.Trained(ctx.Config, weights))
+        {
+            if (weights.AdapterDir is not null) LoraModel.Merge(student.Module);
+            StudentModelExport.ToGguf(student, gguf, GgufQuant.F32, ctx.Config.Task.Name);
+            template = student.Template;
+        }
+        using var engine = LlamaCppChatClient.Open(gguf, template);
+        return await ChatClientGeneration.RunAsync(engine, test, ctx.Config.Inference with { Concurrency = 1 }, round, ct);
+    }
+
+    /// <summary>A remote OpenAI-compatible server (inference.base_url) that serves the round's model.</summary>
+    static async Task<List<Generation>> RemoteAsync(LoopContext ctx, int round, IReadOnlyList<CoverageRow> test, CancellationToken ct)
+    {
+        ctx.Say(round, "infer", $"remote engine {ctx.Config.Inference.BaseUrl}, model '{ctx.Config.Inference.Model}'");
+        using var client = ChatClientGeneration.Remote(ctx.Config.Inference);
+        return await ChatClientGeneration.RunAsync(client, test, ctx.Config.Inference, round, ct);
     }
 
     /// <summary>The conversation up to the reference answer: what the student is asked.</summary>

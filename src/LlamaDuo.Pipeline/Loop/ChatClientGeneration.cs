@@ -1,0 +1,53 @@
+using System.ClientModel;
+using LlamaDuo.Core.Errors;
+using LlamaDuo.Pipeline.Config;
+using LlamaDuo.Pipeline.Data;
+using Microsoft.Extensions.AI;
+using OpenAI;
+
+namespace LlamaDuo.Pipeline.Loop;
+
+/// <summary>
+/// K answers per test prompt from any <see cref="IChatClient"/> (our llama.cpp engine, or a remote OpenAI-compatible
+/// server such as vLLM serving the round's LoRA adapter), with bounded concurrency and one seed per (prompt, sample).
+/// </summary>
+public static class ChatClientGeneration
+{
+    public static async Task<List<Generation>> RunAsync(IChatClient client, IReadOnlyList<CoverageRow> test, InferenceOptions inf,
+        int round, CancellationToken ct)
+    {
+        var jobs = test.SelectMany(row => Enumerable.Range(0, inf.K).Select(k => (row, k))).ToList();
+        var results = new Generation[jobs.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, jobs.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = inf.Concurrency, CancellationToken = ct }, async (i, token) =>
+            {
+                var (row, k) = jobs[i];
+                var messages = InferStage.PromptTurns(row.Example).Select(t => new ChatMessage(new ChatRole(t.Role), t.Content)).ToList();
+                var options = new ChatOptions
+                {
+                    ModelId = inf.Model,
+                    Temperature = (float)inf.Temperature,
+                    TopP = (float)inf.TopP,
+                    TopK = inf.TopK > 0 ? inf.TopK : null,
+                    Seed = inf.Seed + round * 100_000L + i,
+                    MaxOutputTokens = inf.MaxNewTokens,
+                    StopSequences = [.. inf.Stop],
+                };
+                var response = await client.GetResponseAsync(messages, options, token);
+                results[i] = new Generation(row.Id, k, response.Text, response.FinishReason?.Value ?? "stop",
+                    (int)(response.Usage?.InputTokenCount ?? 0), (int)(response.Usage?.OutputTokenCount ?? 0));
+            });
+        return [.. results];
+    }
+
+    /// <summary>An IChatClient for inference.engine: remote (the OpenAI wire format; the key, if any, from inference.api_key_env).</summary>
+    public static IChatClient Remote(InferenceOptions inf)
+    {
+        string key = "none";
+        if (inf.ApiKeyEnv is { } variable)
+            key = Environment.GetEnvironmentVariable(variable)
+                ?? throw new InputException($"the remote inference key variable {variable} is not set", field: "inference.api_key_env", value: variable);
+        var client = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(inf.BaseUrl!) });
+        return client.GetChatClient(inf.Model).AsIChatClient();
+    }
+}
