@@ -20,6 +20,11 @@ public sealed record GgufVocabulary
     public int? BosId { get; init; }
     public required int EosId { get; init; }
     public int? UnknownId { get; init; }
+    /// <summary>
+    /// A second token that ends a reply (tokenizer.ggml.eot_token_id; llama.cpp stops on it as on EOS). llama2.c
+    /// models end stories with BOS, so a fine-tuned stories15M ends its replies with BOS.
+    /// </summary>
+    public int? EndOfTurnId { get; init; }
     public int? PaddingId { get; init; }
     public bool AddBos { get; init; }
     /// <summary>Jinja source of the chat template (tokenizer.chat_template), or null for a base model.</summary>

@@ -29,6 +29,7 @@ static class GgufVocabularyMetadata
         if (vocabulary.Merges is not null) metadata.Strings("tokenizer.ggml.merges", vocabulary.Merges);
         if (vocabulary.BosId is { } bos) metadata.UInt32("tokenizer.ggml.bos_token_id", (uint)bos);
         metadata.UInt32("tokenizer.ggml.eos_token_id", (uint)vocabulary.EosId);
+        if (vocabulary.EndOfTurnId is { } eot) metadata.UInt32("tokenizer.ggml.eot_token_id", (uint)eot);
         if (vocabulary.UnknownId is { } unk) metadata.UInt32("tokenizer.ggml.unknown_token_id", (uint)unk);
         if (vocabulary.PaddingId is { } pad) metadata.UInt32("tokenizer.ggml.padding_token_id", (uint)pad);
         metadata.Bool("tokenizer.ggml.add_bos_token", vocabulary.AddBos);

@@ -13,6 +13,9 @@ public static class StudentModelExport
     public static void ToGguf(StudentModel model, string path, GgufQuant quant, string? name = null)
     {
         var vocabulary = TokenizerVocabulary.From(model.Tokenizer, model.Config, model.Template);
+        // The model's own stop ids (BOS for llama2.c models) must stop llama.cpp too, in our engine or any other.
+        var extraStop = model.StopTokenIds.Where(id => id != vocabulary.EosId).Cast<int?>().FirstOrDefault();
+        if (extraStop is not null) vocabulary = vocabulary with { EndOfTurnId = extraStop };
         var (metadata, tensors) = LlamaGgufConverter.Convert(model.Config, name ?? Path.GetFileNameWithoutExtension(model.Source),
             vocabulary, Weights(model), quant);
         metadata.String(TemplateNameKey, model.Template.Name);

@@ -83,6 +83,20 @@ public sealed class LlamaCppChatClientTests(Stories15MFixture fixture)
     }
 
     [Fact]
+    public void Generation_stops_where_a_story_ends_with_bos_as_in_our_engine()
+    {
+        // llama2.c models separate stories with BOS; the export marks it as end of turn so llama.cpp stops there.
+        using var llama = LlamaCppModel.Load(fixture.GgufPath(GgufQuant.F32));
+        Assert.True(llama.IsEndOfGeneration(1));
+        using var generator = new LlamaCppGenerator(llama, 256);
+        var tokens = llama.Tokenize("Once upon a time", addBos: true);
+        var theirs = generator.Generate([tokens], new LlamaCppRequest(250, new LlamaCppSampling()))[0];
+        var ours = new Torch.Generation.TextGenerator(fixture.Model).Generate([tokens], new Torch.Generation.GenerationOptions { MaxNewTokens = 250 })[0];
+        Assert.Equal("stop", theirs.FinishReason);
+        Assert.Equal(ours.TokenIds, theirs.Tokens);
+    }
+
+    [Fact]
     public void A_prompt_longer_than_the_context_is_an_input_error()
     {
         using var llama = LlamaCppModel.Load(fixture.GgufPath(GgufQuant.F16));

@@ -72,7 +72,8 @@ public sealed class BenchGenerateCommand : Command<BenchGenerateCommand.Settings
             var (torchB8, torchB8Cpu, torchB8Texts) = Measure(() => torch.Generate(ids, torchOptions, ct: cancellationToken).Select(Completion).ToList());
             var (llamaB8, llamaB8Cpu, llamaB8Texts) = Measure(() => llama8.Generate(ids, llamaRequest, ct: cancellationToken).Select(Completion).ToList());
 
-            bool sameText = torchB1Texts.SequenceEqual(llamaB1Texts) && torchB8Texts.SequenceEqual(llamaB8Texts);
+            bool sameB1 = Agree("batch 1", torchB1Texts, llamaB1Texts), sameB8 = Agree("batch 8", torchB8Texts, llamaB8Texts);
+            bool sameText = sameB1 && sameB8;
             Console.Error.WriteLine($"  torch     b1 {torchB1,8:F1} tok/s ({torchB1Cpu,7:F1} per CPU-second)   b8 {torchB8,8:F1} tok/s ({torchB8Cpu,7:F1} per CPU-second)");
             Console.Error.WriteLine($"  llama.cpp b1 {llamaB1,8:F1} tok/s ({llamaB1Cpu,7:F1} per CPU-second)   b8 {llamaB8,8:F1} tok/s ({llamaB8Cpu,7:F1} per CPU-second)");
             Console.Error.WriteLine("  (llama.cpp batch 8: one context, 8 sequence ids per llama_batch; load average now " +
@@ -110,4 +111,24 @@ public sealed class BenchGenerateCommand : Command<BenchGenerateCommand.Settings
         int tokens = results.Sum(r => r.Tokens);
         return (tokens / wall, tokens / cpu, results.Select(r => r.Text).ToList());
     }
+
+    /// <summary>
+    /// True when both engines gave the same texts; otherwise reports where they part. Greedy decoding can part after
+    /// many tokens where two candidates' logits differ by less than the engines' rounding (~2e-5 here).
+    /// </summary>
+    static bool Agree(string label, List<string> torch, List<string> llama)
+    {
+        bool same = true;
+        for (int i = 0; i < torch.Count; i++)
+        {
+            if (torch[i] == llama[i]) continue;
+            same = false;
+            int common = 0;
+            while (common < Math.Min(torch[i].Length, llama[i].Length) && torch[i][common] == llama[i][common]) common++;
+            Console.Error.WriteLine($"  {label}, prompt {i}: texts agree for {common} characters, then torch \"{Snippet(torch[i], common)}\" vs llama.cpp \"{Snippet(llama[i], common)}\"");
+        }
+        return same;
+    }
+
+    static string Snippet(string text, int from) => text.Substring(from, Math.Min(30, text.Length - from)).ReplaceLineEndings(" ");
 }
