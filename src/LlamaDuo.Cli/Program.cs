@@ -2,6 +2,9 @@ using LlamaDuo.Cli;
 using LlamaDuo.Cli.Commands;
 using Spectre.Console.Cli;
 
+// Before libtorch loads: OpenMP threads that spin while waiting make everything crawl on shared or busy cores.
+LlamaDuo.Torch.Training.OpenMpWaits.PreferPassive();
+
 var app = new CommandApp();
 app.Configure(config =>
 {

@@ -15,6 +15,7 @@ public sealed class TrainCommand : AsyncCommand<TrainSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, TrainSettings s, CancellationToken cancellationToken)
     {
         OpenMpWaits.PreferPassive(); // before libtorch loads: spinning OpenMP threads crawl on shared cores
+        if (s.Run is not null) return await Loop.StageCommand.RunStageAsync("train", s.Run, cancellationToken);
         var options = ToOptions(s);
         options.Validate();
         var data = SftJsonl.Read(s.Data);

@@ -7,6 +7,10 @@ namespace LlamaDuo.Cli.Commands.Train;
 /// <summary>Options of `llamaduo train`; defaults are those of <see cref="LlamaDuo.Torch.Training.TrainOptions"/>.</summary>
 public sealed class TrainSettings : CommandSettings
 {
+    [CommandOption("--run <DIR>")]
+    [Description("Single step of a LlamaDuo run folder: train the next round (its config decides everything else).")]
+    public string? Run { get; init; }
+
     [CommandOption("--model <MODEL>")]
     [Description("Student: stories15m, a llama2.c .bin or a Hugging Face folder.")]
     public string Model { get; init; } = "";
@@ -52,6 +56,7 @@ public sealed class TrainSettings : CommandSettings
 
     public override ValidationResult Validate()
     {
+        if (Run is not null) return ValidationResult.Success();
         if (string.IsNullOrWhiteSpace(Model)) return ValidationResult.Error("--model is required");
         if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data is required");
         if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out is required");
