@@ -12,15 +12,25 @@ namespace LlamaDuo.LlamaCpp.Engine;
 public sealed class LlamaCppModel : IDisposable
 {
     readonly LLamaWeights _weights;
+    readonly LoraAdapter? _adapter;
 
-    LlamaCppModel(string path, LLamaWeights weights)
+    LlamaCppModel(string path, LLamaWeights weights, LoraAdapter? adapter, string? adapterPath, float adapterScale)
     {
         Path = path;
         _weights = weights;
+        _adapter = adapter;
+        AdapterPath = adapterPath;
+        AdapterScale = adapterScale;
     }
 
     /// <summary>The GGUF file this model came from.</summary>
     public string Path { get; }
+
+    /// <summary>The LoRA adapter GGUF applied to every context of this model, or null.</summary>
+    public string? AdapterPath { get; }
+
+    /// <summary>The factor on the adapter's update (1 applies it as trained: (alpha / r) B A x).</summary>
+    public float AdapterScale { get; }
 
     public int VocabSize => _weights.Vocab.Count;
 
@@ -39,19 +49,38 @@ public sealed class LlamaCppModel : IDisposable
 
     internal LLamaWeights Weights => _weights;
 
-    /// <summary>Loads a GGUF file; a missing or unreadable file is an <see cref="InputException"/> naming it.</summary>
-    public static LlamaCppModel Load(string path)
+    /// <summary>
+    /// Loads a GGUF file and, when <paramref name="adapterPath"/> is given, a LoRA adapter GGUF (see
+    /// <see cref="Export.LoraGgufExport"/>) that every context then applies at <paramref name="adapterScale"/>.
+    /// A missing or unreadable file, or an adapter made for another model, is an <see cref="InputException"/> naming it.
+    /// </summary>
+    public static LlamaCppModel Load(string path, string? adapterPath = null, float adapterScale = 1f)
     {
         if (!File.Exists(path)) throw new InputException("GGUF model file not found", path);
+        if (adapterPath is not null && !File.Exists(adapterPath)) throw new InputException("LoRA adapter GGUF file not found", adapterPath);
         LlamaCppNative.EnsureConfigured();
+        LLamaWeights weights;
         try
         {
-            var weights = LLamaWeights.LoadFromFile(new ModelParams(path) { GpuLayerCount = 0 });
-            return new LlamaCppModel(path, weights);
+            weights = LLamaWeights.LoadFromFile(new ModelParams(path) { GpuLayerCount = 0 });
         }
         catch (Exception e) when (e is LLama.Exceptions.LoadWeightsFailedException or LLama.Exceptions.RuntimeError)
         {
             throw new InputException($"llama.cpp could not load this GGUF file ({e.Message}); {LlamaCppNative.LastError}", path, inner: e);
+        }
+        if (adapterPath is null) return new LlamaCppModel(path, weights, null, null, 0);
+        try
+        {
+            var adapter = weights.NativeHandle.LoadLoraFromFile(adapterPath);
+            // LLamaSharp hands back a null pointer, not an exception, when llama.cpp rejects the file.
+            if (LlamaCppNative.IsNull(adapter)) throw new InvalidOperationException("not a LoRA adapter for this model");
+            return new LlamaCppModel(path, weights, adapter, adapterPath, adapterScale);
+        }
+        catch (InvalidOperationException e)
+        {
+            weights.Dispose();
+            throw new InputException($"llama.cpp could not load this LoRA adapter on {System.IO.Path.GetFileName(path)} ({e.Message}); {LlamaCppNative.LastError}",
+                adapterPath, inner: e);
         }
     }
 
@@ -78,7 +107,9 @@ public sealed class LlamaCppModel : IDisposable
             parameters.TypeV = GGMLType.GGML_TYPE_F32;
             parameters.FlashAttention = false;
         }
-        return _weights.CreateContext(parameters);
+        var context = _weights.CreateContext(parameters);
+        if (_adapter is { } adapter) context.NativeHandle.SetLoraAdapters([(adapter, AdapterScale)]);
+        return context;
     }
 
     /// <summary>Token ids of <paramref name="text"/>; with <paramref name="parseSpecial"/>, "&lt;|im_end|&gt;"-style markers map to their ids.</summary>

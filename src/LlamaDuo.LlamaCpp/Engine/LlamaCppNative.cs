@@ -27,6 +27,15 @@ static class LlamaCppNative
         }
     }
 
+    // LLamaSharp keeps the adapter's native pointer internal and does not check it after llama_adapter_lora_init, which
+    // returns null for a file it rejects; applying such an adapter would crash the process, so look at it here.
+    static readonly System.Reflection.PropertyInfo AdapterPointer =
+        typeof(LoraAdapter).GetProperty("Pointer", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
+        ?? throw new MissingMemberException(nameof(LoraAdapter), "Pointer");
+
+    /// <summary>True when llama.cpp refused the adapter file (LLamaSharp then holds a null native pointer).</summary>
+    public static bool IsNull(LoraAdapter adapter) => (IntPtr)AdapterPointer.GetValue(adapter)! == IntPtr.Zero;
+
     public static void Check(DecodeResult result, string model)
     {
         if (result != DecodeResult.Ok)

@@ -17,7 +17,7 @@ public static partial class LlamaGgufConverter
     {
         config.Validate();
         vocabulary.Validate(config.VocabSize);
-        string arch = config.ModelType == "qwen2" ? "qwen2" : "llama";
+        string arch = Architecture(config);
         var metadata = new GgufMetadata()
             .String("general.architecture", arch)
             .String("general.name", name)
@@ -42,7 +42,7 @@ public static partial class LlamaGgufConverter
             var ggufName = GgufName(weight.Name);
             if (ggufName is null) continue;
             if (ggufName == "output.weight" && config.TieWordEmbeddings) continue;
-            var read = arch == "llama" ? Reordered(weight, ggufName, config) : weight.Read;
+            var read = Reordered(weight.Read, ggufName, config);
             tensors.Add(new GgufTensor(ggufName, weight.Shape, StorageType(weight.Shape, quant), read));
         }
         if (config.RopeScaling is { } scaling)
@@ -101,11 +101,19 @@ public static partial class LlamaGgufConverter
         return type == GgufTensorType.Q8_0 && shape[^1] % GgufEncoding.Q8BlockSize != 0 ? GgufTensorType.F16 : type;
     }
 
-    static Func<float[]> Reordered(NamedWeight weight, string ggufName, LlamaConfig config)
+    /// <summary>llama.cpp's architecture name for <paramref name="config"/>: "qwen2" for Qwen2, else "llama".</summary>
+    public static string Architecture(LlamaConfig config) => config.ModelType == "qwen2" ? "qwen2" : "llama";
+
+    /// <summary>
+    /// <paramref name="read"/>, with the rows of a q or k projection (weight, bias, or a LoRA B whose rows are the
+    /// projection's outputs) reordered for llama.cpp's RoPE when the architecture is "llama"; otherwise unchanged.
+    /// </summary>
+    internal static Func<float[]> Reordered(Func<float[]> read, string ggufName, LlamaConfig config)
     {
-        if (ggufName.Contains(".attn_q.")) return () => RopeLayout.HalvesToInterleaved(weight.Read(), config.NumAttentionHeads, config.HeadDim);
-        if (ggufName.Contains(".attn_k.")) return () => RopeLayout.HalvesToInterleaved(weight.Read(), config.NumKeyValueHeads, config.HeadDim);
-        return weight.Read;
+        if (Architecture(config) != "llama") return read;
+        if (ggufName.Contains(".attn_q.")) return () => RopeLayout.HalvesToInterleaved(read(), config.NumAttentionHeads, config.HeadDim);
+        if (ggufName.Contains(".attn_k.")) return () => RopeLayout.HalvesToInterleaved(read(), config.NumKeyValueHeads, config.HeadDim);
+        return read;
     }
 
     static void CheckComplete(List<GgufTensor> tensors, LlamaConfig config)
