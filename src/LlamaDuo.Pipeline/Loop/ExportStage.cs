@@ -1,10 +1,8 @@
-using System.Text;
 using LlamaDuo.LlamaCpp.Engine;
-using LlamaDuo.LlamaCpp.Export;
+using LlamaDuo.Pipeline.Export;
 using LlamaDuo.Pipeline.Data;
 using LlamaDuo.Pipeline.Store;
 using LlamaDuo.Service.Judge;
-using LlamaDuo.Torch.Loading;
 using LlamaDuo.Torch.Lora;
 using LlamaDuo.Torch.Templates;
 
@@ -33,26 +31,18 @@ public static class ExportStage
             using (var student = StudentLoader.Trained(ctx.Config, weights))
             {
                 template = student.Template;
-                if (weights.AdapterDir is { } adapter)
-                {
-                    if (formats.Contains("peft")) outputs.Add(CopyFolder(adapter, Path.Combine(dir, "adapter")));
-                    LoraModel.Merge(student.Module);
-                }
+                if (weights.AdapterDir is not null) LoraModel.Merge(student.Module);
+                string quant = ctx.Config.Export.Quant, name = ctx.Config.Task.Name;
+                if (formats.Contains("peft") && weights.AdapterDir is { } adapter)
+                    outputs.Add(ModelExport.Write(student, "peft", Path.Combine(dir, "adapter"), quant, name, adapter));
                 if (formats.Contains("safetensors"))
-                {
-                    var hf = Path.Combine(dir, "hf");
-                    HfFolderWriter.Write(student.Module, hf, copySideFilesFrom: Directory.Exists(student.Source) ? student.Source : null);
-                    outputs.Add(hf);
-                }
+                    outputs.Add(ModelExport.Write(student, "safetensors", Path.Combine(dir, "hf"), quant, name, null));
                 if (formats.Contains("gguf") || formats.Contains("ollama"))
-                {
-                    StudentModelExport.ToGguf(student, gguf, GgufQuants.Parse(ctx.Config.Export.Quant), ctx.Config.Task.Name);
-                    outputs.Add(gguf);
-                }
+                    outputs.Add(ModelExport.Write(student, "gguf", gguf, quant, name, null));
                 if (formats.Contains("ollama"))
                 {
                     var modelfile = Path.Combine(dir, "Modelfile");
-                    AtomicFile.WriteAllText(modelfile, Modelfile(student, "./model.gguf"));
+                    AtomicFile.WriteAllText(modelfile, ModelExport.Modelfile(student, "./model.gguf"));
                     outputs.Add(modelfile);
                 }
             }
@@ -61,17 +51,6 @@ public static class ExportStage
             return outputs;
         });
         return File.Exists(gguf) ? gguf : null;
-    }
-
-    /// <summary>An Ollama Modelfile: the GGUF, the template in Ollama's syntax and one stop parameter per stop string.</summary>
-    public static string Modelfile(StudentModel student, string ggufPath)
-    {
-        var sb = new StringBuilder();
-        sb.Append("# Made by LlamaDuo. `ollama create NAME -f Modelfile` then `ollama run NAME`.\n");
-        sb.Append($"FROM {ggufPath}\n");
-        if (student.Template.OllamaTemplate is { } template) sb.Append($"TEMPLATE \"\"\"{template}\"\"\"\n");
-        foreach (var stop in student.Template.StopStrings) sb.Append($"PARAMETER stop \"{stop.Replace("\"", "\\\"")}\"\n");
-        return sb.ToString();
     }
 
     static async Task ParityAsync(LoopContext ctx, int round, string gguf, IChatTemplate template, IReadOnlyList<CoverageRow> test, JudgeRunResult before, CancellationToken ct)
@@ -87,13 +66,6 @@ public static class ExportStage
         ctx.Say(round, "export", report);
         if (Math.Abs(dSim) > tolerance || Math.Abs(dPrec) > tolerance)
             throw new ExportParityException(report);
-    }
-
-    static string CopyFolder(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var f in Directory.GetFiles(from)) File.Copy(f, Path.Combine(to, Path.GetFileName(f)), overwrite: true);
-        return to;
     }
 }
 

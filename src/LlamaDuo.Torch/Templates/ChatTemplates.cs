@@ -62,6 +62,8 @@ public static class ChatTemplates
             return QwenDefaultPrompt(jinja) is not null ? "qwen" : "chatml";
         }
         if (jinja.Contains("[INST]")) return jinja.Contains("<<SYS>>") ? "llama2" : "mistral";
+        // Our own plain template, as our exporters write it into tokenizer_config.json and GGUF metadata.
+        if (jinja.Trim() == Plain.JinjaSource) return "plain";
         return null;
     }
 

@@ -1,6 +1,7 @@
 using LlamaDuo.Core.Data;
 using LlamaDuo.Torch.Generation;
 using LlamaDuo.Torch.Loading;
+using LlamaDuo.Torch.Tokenizers;
 using static TorchSharp.torch;
 
 namespace LlamaDuo.Torch.Tests.Loading;

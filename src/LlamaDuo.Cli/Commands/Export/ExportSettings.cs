@@ -11,13 +11,21 @@ public sealed class ExportSettings : CommandSettings
     [Description("stories15m, a llama2.c .bin (tokenizer.bin beside it) or a Hugging Face folder.")]
     public string Model { get; init; } = "";
 
+    [CommandOption("--run <DIR>")]
+    [Description("A LlamaDuo run folder: export its best round (the student from its config, the round's adapter or weights).")]
+    public string? Run { get; init; }
+
+    [CommandOption("--adapter <DIR>")]
+    [Description("A PEFT LoRA adapter folder to merge into --model before export (and to copy for --format peft).")]
+    public string? Adapter { get; init; }
+
     [CommandOption("--format <FORMAT>")]
-    [Description("Output format: gguf.")]
+    [Description("Output format: gguf (a file), safetensors (merged Hugging Face folder), peft (the adapter folder), ollama (folder with model.gguf and Modelfile).")]
     [DefaultValue("gguf")]
     public string Format { get; init; } = "gguf";
 
     [CommandOption("--out <PATH>")]
-    [Description("Output file (gguf); written to a temporary file and renamed, so it is never left half-written.")]
+    [Description("Output file (gguf) or folder (other formats); files are written to a temporary name and renamed, never left half-written.")]
     public string Out { get; init; } = "";
 
     [CommandOption("--quant <QUANT>")]
@@ -35,7 +43,7 @@ public sealed class ExportSettings : CommandSettings
 
     public override ValidationResult Validate()
     {
-        if (string.IsNullOrWhiteSpace(Model)) return ValidationResult.Error("--model is required");
+        if (string.IsNullOrWhiteSpace(Model) == string.IsNullOrWhiteSpace(Run)) return ValidationResult.Error("pass exactly one of --model MODEL or --run DIR");
         if (string.IsNullOrWhiteSpace(Out)) return ValidationResult.Error("--out is required");
         return ValidationResult.Success();
     }

@@ -1,14 +1,13 @@
 using System.Text.Json.Nodes;
-using LlamaDuo.Torch.Tokenizers;
 
-namespace LlamaDuo.Torch.Tests.Loading;
+namespace LlamaDuo.Torch.Tokenizers;
 
 /// <summary>
 /// Writes a llama2.c tokenizer as a Hugging Face tokenizer.json (SentencePiece-BPE with byte fallback, as Llama 2
 /// ships). Merges come from the scores: every split of a piece into two pieces is a merge ranked by the joined
 /// piece's score, which is the order llama2.c's greedy merge applies them.
 /// </summary>
-internal static class Llama2cTokenizerJson
+public static class Llama2cTokenizerJson
 {
     public static void Write(Llama2cTokenizer tok, string folder)
     {
