@@ -27,9 +27,12 @@ public sealed class LlamaCppChatClient : IChatClient
         Metadata = new ChatClientMetadata("llama.cpp", new Uri(Path.GetFullPath(model.Path)), Path.GetFileNameWithoutExtension(model.Path));
     }
 
-    /// <summary>Loads <paramref name="ggufPath"/> and owns it (disposing the client frees the model).</summary>
-    public static LlamaCppChatClient Open(string ggufPath, IChatTemplate? template = null) =>
-        new(LlamaCppModel.Load(ggufPath), template, ownsModel: true);
+    /// <summary>
+    /// Loads <paramref name="ggufPath"/> (with the LoRA adapter GGUF <paramref name="adapterPath"/> applied at run time,
+    /// when given) and owns it (disposing the client frees the model).
+    /// </summary>
+    public static LlamaCppChatClient Open(string ggufPath, IChatTemplate? template = null, string? adapterPath = null) =>
+        new(LlamaCppModel.Load(ggufPath, adapterPath), template, ownsModel: true);
 
     public LlamaCppModel Model { get; }
     public IChatTemplate Template { get; }

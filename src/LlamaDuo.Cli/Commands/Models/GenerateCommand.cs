@@ -46,21 +46,35 @@ public sealed class GenerateCommand : Command<GenerateSettings>
 
     // ---- engine llamacpp: owned by the LlamaCpp area (H3). ----
     // A .gguf file runs as is; any other model is exported to a temporary fp32 GGUF first (same weights and template).
+    // --adapter: a LoRA adapter GGUF is applied by llama.cpp at run time; a PEFT folder is converted to one first,
+    // which needs the base's config, so only when the model is not itself a .gguf file.
     private static int RunLlamaCpp(GenerateSettings s, CancellationToken ct)
     {
-        string? tempGguf = null;
+        string? tempGguf = null, tempAdapter = null;
         try
         {
             var gguf = s.Model;
+            var adapter = s.Adapter;
+            bool peftAdapter = adapter is not null && !adapter.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase);
             if (!s.Model.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
             {
                 tempGguf = Path.Combine(Path.GetTempPath(), $"llamaduo-generate-{Guid.NewGuid():N}.gguf");
                 using var student = ModelLoader.Load(s.Model, templateOverride: s.Template, log: Console.Error);
                 LlamaDuo.LlamaCpp.Export.StudentModelExport.ToGguf(student, tempGguf, LlamaDuo.LlamaCpp.Export.GgufQuant.F32);
                 gguf = tempGguf;
+                if (peftAdapter)
+                {
+                    tempAdapter = Path.Combine(Path.GetTempPath(), $"llamaduo-generate-lora-{Guid.NewGuid():N}.gguf");
+                    LlamaDuo.LlamaCpp.Export.LoraGgufExport.Export(adapter!, student.Config, tempAdapter);
+                    adapter = tempAdapter;
+                }
             }
+            else if (peftAdapter)
+                throw new InputException("with a .gguf model, --adapter must be a LoRA adapter GGUF; convert the PEFT folder with " +
+                    "`llamaduo export --model BASE --format lora-gguf --adapter DIR --out ADAPTER.gguf`", field: "--adapter", value: adapter);
+            if (adapter is not null) Console.Error.WriteLine($"adapter: {s.Adapter} (LoRA GGUF applied by llama.cpp at run time)");
             var template = s.Template is null ? null : LlamaDuo.Torch.Templates.ChatTemplates.ByName(s.Template);
-            using var client = LlamaDuo.LlamaCpp.Engine.LlamaCppChatClient.Open(gguf, template);
+            using var client = LlamaDuo.LlamaCpp.Engine.LlamaCppChatClient.Open(gguf, template, adapter);
             var options = new Microsoft.Extensions.AI.ChatOptions
             {
                 MaxOutputTokens = s.MaxTokens, Temperature = s.Temperature, TopP = s.TopP, TopK = s.TopK, Seed = s.Seed,
@@ -85,6 +99,7 @@ public sealed class GenerateCommand : Command<GenerateSettings>
         finally
         {
             if (tempGguf is not null && File.Exists(tempGguf)) File.Delete(tempGguf);
+            if (tempAdapter is not null && File.Exists(tempAdapter)) File.Delete(tempAdapter);
         }
     }
 }
