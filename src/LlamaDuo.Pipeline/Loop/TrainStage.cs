@@ -20,7 +20,7 @@ public static class TrainStage
         {
             string? init = ctx.Config.Student.Training.WarmStart ? previous?.AdapterDir : null;
             var options = ConfigMapping.Train(ctx.Config, resume: true, initAdapter: init);
-            ctx.Say(round, "train", $"{rows.Count} rows, {options.Method} {(init is null ? "from the base" : "continuing the last adapter")}, {options.Epochs} epochs");
+            ctx.Say(round, "train", $"{rows.Count} rows, {options.Method.ToString().ToLowerInvariant()} {(init is null ? "from the base" : "continuing the last adapter")}, {options.Epochs} epochs");
             using var student = StudentLoader.Base(ctx.Config);
             var progress = new InlineProgress<TrainProgress>(p => ctx.Say(round, "train", p.ToString()));
             var result = await SftTrainer.TrainAsync(student, rows.Select(r => r.Example).ToList(), options, outDir, progress, ct);
