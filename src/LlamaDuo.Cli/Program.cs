@@ -5,6 +5,9 @@ using Spectre.Console.Cli;
 // Before libtorch loads: OpenMP threads that spin while waiting make everything crawl on shared or busy cores.
 LlamaDuo.Torch.Training.OpenMpWaits.PreferPassive();
 
+// Redirected output (logs, CI, pipes) has no terminal width; Spectre would wrap tables at 80 columns.
+if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 160;
+
 var app = new CommandApp();
 app.Configure(config =>
 {

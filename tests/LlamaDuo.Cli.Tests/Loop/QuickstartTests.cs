@@ -26,5 +26,15 @@ public class QuickstartTests
                      "round-00/judgements.jsonl", "round-01/synthetic.jsonl", "round-01/dedup.jsonl", "round-01/accepted.jsonl",
                      "export/model.gguf", "export/Modelfile", "export/adapter/adapter_config.json", "export/parity.txt", "report.html", "run.db" })
             Assert.True(File.Exists(Path.Combine(runDir, file)), $"missing {file}\n{log}");
+
+        // The run is listed and its rounds shown by the CLI.
+        var (code, runs) = await CliProcess.RunAsync(temp.Path, TimeSpan.FromMinutes(1), "runs", "--root", temp.Path);
+        Assert.True(code == 0, runs);
+        Assert.Contains("qs", runs);
+        Assert.Contains("passed", runs);
+        var (code2, status) = await CliProcess.RunAsync(temp.Path, TimeSpan.FromMinutes(1), "status", runDir);
+        Assert.True(code2 == 0, status);
+        Assert.Contains("below threshold", status);
+        Assert.Contains("pass", status);
     }
 }

@@ -8,8 +8,6 @@ static class LoopSummary
 {
     public static void Print(LoopOutcome outcome)
     {
-        // Redirected output (logs, CI) has no terminal width; Spectre would wrap the table at 80 columns.
-        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 160;
         var table = new Table().AddColumns("round", "train rows", "synthetic +", "similarity", "precision", "coverage", "verdict");
         foreach (var r in outcome.Rounds)
             table.AddRow(r.Round.ToString(), r.TrainRows.ToString(), r.SyntheticAdded.ToString(),
