@@ -26,7 +26,7 @@ public sealed class GenerateSettings : CommandSettings
     public float Temperature { get; init; }
 
     [CommandOption("--top-p <P>")]
-    [Description("Nucleus sampling mass in (0, 1] (default 1: off).")]
+    [Description("Nucleus sampling mass in (0, 1]] (default 1: off).")]
     [DefaultValue(1f)]
     public float TopP { get; init; } = 1f;
 

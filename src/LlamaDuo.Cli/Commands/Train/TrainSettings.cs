@@ -16,7 +16,7 @@ public sealed class TrainSettings : CommandSettings
     public string Model { get; init; } = "";
 
     [CommandOption("--data <TRAIN.jsonl>")]
-    [Description("JSONL: {\"messages\": [...]} or prompt/response columns (instruction, completion, output also read).")]
+    [Description("JSONL: {\"messages\": [[...]]} or prompt/response columns (instruction, completion, output also read).")]
     public string Data { get; init; } = "";
 
     [CommandOption("--out <DIR>")]
