@@ -32,6 +32,8 @@ public static class JudgeStage
                 int n = Interlocked.Increment(ref done);
                 if (n % 25 == 0 || n == items.Count) ctx.Say(round, "judge", $"{n}/{items.Count} candidates judged");
             }, ct);
+            ServiceUnreachableException.ThrowIfAllFailed(ctx, "judge", result.Rows.SelectMany(r => r.Calls).Select(c => c.Error).ToList(),
+                result.Rows.Count > 0 && result.Rows.All(r => !r.Scored));
             AtomicFile.WriteAllLines(path, result.Rows.Select(r => JsonSerializer.Serialize(r, Json)));
             ctx.Store.AddJudgements(Records(round, result.Rows, "primary"));
             if (secondJudge is not null)

@@ -31,6 +31,8 @@ public static class SynthStage
             var trainExamples = train.Select(r => r.Example).ToList();
             var weights = cfg.Synthesis.WeightedByFailures ? FailureWeights(trainExamples, lastJudgement, cfg.Judge.Pass.CoverageThreshold) : null;
             var result = await synthesizer.GenerateAsync(trainExamples, round, rowsWanted, weights, ct);
+            ServiceUnreachableException.ThrowIfAllFailed(ctx, "synthesis", result.Diagnostics.Where(d => d.Message.StartsWith("call failed", StringComparison.Ordinal)).Select(d => (string?)d.Message).ToList(),
+                result.Rows.Count == 0 && result.Calls > 0 && result.Diagnostics.Count(d => d.Message.StartsWith("call failed", StringComparison.Ordinal)) == result.Calls);
             foreach (var d in result.Diagnostics.Take(5)) ctx.Say(round, "synth", $"note: batch {d.Batch}: {d.Message}");
             AtomicFile.WriteAllLines(ctx.Folder.RoundFile(round, "synthetic.jsonl"),
                 result.Rows.Select(r => JsonSerializer.Serialize(new { id = r.Example.Id, messages = r.Example.Messages, provenance = r.Provenance })));

@@ -1,0 +1,46 @@
+using LlamaDuo.Pipeline.Config;
+using LlamaDuo.Pipeline.Loop;
+using LlamaDuo.Pipeline.Store;
+using LlamaDuo.Service.Demo.Host;
+using LlamaDuo.Service.Demo.Responders;
+
+namespace LlamaDuo.Cli.Tests.Loop;
+
+/// <summary>An unreachable service stops the run with a clear error; the run folder resumes once it is back.</summary>
+public class UnreachableServiceTests
+{
+    [Fact]
+    public async Task Unreachable_service_fails_the_stage_clearly_and_the_run_resumes_once_it_is_back()
+    {
+        using var temp = new RepoPaths.Temp();
+        string deadUrl;
+        await using (var gone = await DemoService.StartAsync(new DemoServiceOptions { Port = 0 }, []))
+            deadUrl = gone.BaseUrl; // closed again: nothing listens there now
+        var config = LlamaDuoConfig.Load(RepoPaths.Quickstart("config.yaml"));
+        config = config with
+        {
+            Service = config.Service with { BaseUrl = deadUrl, Retries = 1, TimeoutSeconds = 5 },
+            Student = config.Student with { Training = config.Student.Training with { Epochs = 1 } },
+            Judge = config.Judge with { Rounds = 1 },
+            Export = config.Export with { Formats = [] },
+        };
+        var run = Path.Combine(temp.Path, "run");
+        var log = new StringWriter();
+
+        var e = await Assert.ThrowsAsync<ServiceUnreachableException>(() => MigrationLoop.RunAsync(config, run, log));
+        Assert.Contains(deadUrl, e.Message);
+        Assert.Contains("--resume", e.Message);
+        using (var store = RunStore.Open(run))
+        {
+            Assert.Equal(StageStatus.Failed, store.GetStage(0, "judge")!.Status);
+            Assert.True(store.IsStageDone(0, "infer"));
+            Assert.Equal(RunStatus.Failed, store.Run.Status);
+        }
+        Assert.False(File.Exists(Path.Combine(run, "round-00", "judgements.jsonl")));
+
+        await using var demo = await DemoService.StartAsync(new DemoServiceOptions { Port = 0 }, [new DemoJudgeResponder(), new DemoSynthesisResponder()]);
+        var judged = await MigrationLoop.RunAsync(config with { Service = config.Service with { BaseUrl = demo.BaseUrl } }, run, log, onlyStage: "judge");
+        Assert.Single(judged.Rounds);
+        Assert.True(File.Exists(Path.Combine(run, "round-00", "judgements.jsonl")));
+    }
+}
