@@ -1,12 +1,13 @@
 using LlamaDuo.Core.Errors;
 using LlamaDuo.Torch.Catalog;
+using LlamaDuo.Torch.Hub;
 using static TorchSharp.torch;
 
 namespace LlamaDuo.Torch.Loading;
 
 /// <summary>
 /// Loads a student model from a name or a path: "stories15m" (fetched into the cache on first use), a llama2.c
-/// .bin (tokenizer.bin beside it), or a Hugging Face folder.
+/// .bin (tokenizer.bin beside it), a Hugging Face folder, or <c>hf:owner/name[@revision]</c> (fetched into the hub cache).
 /// </summary>
 public static class ModelLoader
 {
@@ -21,6 +22,11 @@ public static class ModelLoader
             var folder = Stories15M.EnsureAsync(log).GetAwaiter().GetResult();
             Stories15M.Verify(folder);
             return Llama2cLoader.Load(Stories15M.ModelPath, Stories15M.TokenizerPath, dtype, Stories15M.Name, templateOverride);
+        }
+        if (HfReference.IsReference(nameOrPath))
+        {
+            using var hub = HfHub.FromEnvironment(log);
+            return HfFolderLoader.Load(hub.DownloadModelAsync(nameOrPath).GetAwaiter().GetResult(), dtype, templateOverride, notes);
         }
         if (Directory.Exists(nameOrPath))
         {

@@ -1,0 +1,153 @@
+using System.Text;
+using LlamaDuo.Core.Errors;
+using LlamaDuo.Torch.Hub;
+using LlamaDuo.Torch.Loading;
+using LlamaDuo.Torch.Model;
+using LlamaDuo.Torch.Tests.Model;
+using static TorchSharp.torch;
+
+namespace LlamaDuo.Torch.Tests.Hub;
+
+/// <summary>
+/// hf:owner/name against a loopback server with the hub's endpoints: the cache layout, no second download, resume
+/// after a cut transfer, the token, and errors. Tests in one class run one at a time, so the HF_* variables are safe.
+/// </summary>
+public sealed class HfHubTests : IDisposable
+{
+    const string Token = "hf_test_secret_token_5c1e";
+    private readonly string root = Directory.CreateTempSubdirectory("llamaduo-hub-").FullName;
+    private readonly HubTestServer server = new();
+    private readonly string repoFolder;
+    private readonly LlamaForCausalLM original;
+
+    public HfHubTests()
+    {
+        repoFolder = Path.Combine(root, "repo");
+        using (no_grad())
+        {
+            original = new LlamaForCausalLM(TinyConfigs.Get("gqa"));
+            original.InitRandom(seed: 11);
+            HfFolderWriter.Write(original, repoFolder);
+        }
+        File.WriteAllText(Path.Combine(repoFolder, "tokenizer.json"), """
+            {"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 2, "bb": 3, "abb": 4, "Ġ": 5}, "merges": ["b b", "a b", "a bb"]},
+             "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false, "use_regex": true},
+             "decoder": {"type": "ByteLevel"}, "added_tokens": [{"id": 6, "content": "</s>", "special": true}]}
+            """);
+        File.WriteAllText(Path.Combine(repoFolder, "README.md"), "not needed by a model; must not be downloaded");
+        server.AddRepo("models/tiny-org/tiny-llama", repoFolder);
+        Environment.SetEnvironmentVariable("HF_ENDPOINT", server.Endpoint);
+        Environment.SetEnvironmentVariable("HF_HUB_CACHE", Path.Combine(root, "cache"));
+        Environment.SetEnvironmentVariable("HF_TOKEN", Token);
+    }
+
+    public void Dispose()
+    {
+        foreach (var name in new[] { "HF_ENDPOINT", "HF_HUB_CACHE", "HF_TOKEN" }) Environment.SetEnvironmentVariable(name, null);
+        server.Dispose();
+        original.Dispose();
+        Directory.Delete(root, recursive: true);
+    }
+
+    string CacheRepo => Path.Combine(root, "cache", "models--tiny-org--tiny-llama");
+
+    [Fact]
+    public void First_load_fills_the_hub_cache_layout_and_the_second_downloads_nothing()
+    {
+        using (var model = ModelLoader.Load("hf:tiny-org/tiny-llama"))
+        {
+            using var _ = no_grad();
+            using var ids = tensor(new long[] { 1, 5, 9, 33 }).view(1, 4);
+            Assert.True(original.forward(ids).eq(model.Module.forward(ids)).all().item<bool>(), "downloaded weights differ");
+        }
+        var commit = File.ReadAllText(Path.Combine(CacheRepo, "refs", "main"));
+        var snapshot = Path.Combine(CacheRepo, "snapshots", commit);
+        var config = new FileInfo(Path.Combine(snapshot, "config.json"));
+        Assert.NotNull(config.LinkTarget);   // a relative link into blobs/, as huggingface_hub makes
+        Assert.StartsWith(Path.Combine(CacheRepo, "blobs"), Path.GetFullPath(Path.Combine(snapshot, config.LinkTarget!)));
+        Assert.False(File.Exists(Path.Combine(snapshot, "README.md")));
+        Assert.Equal(["config.json", "model.safetensors", "tokenizer.json"], server.FileRequests.Select(p => p.Split('/')[^1]).Order());
+        Assert.Empty(Directory.EnumerateFiles(CacheRepo, "*.incomplete", SearchOption.AllDirectories));
+
+        int before = server.FileRequests.Count();
+        using (ModelLoader.Load("hf:tiny-org/tiny-llama")) { }
+        Assert.Equal(before, server.FileRequests.Count());
+    }
+
+    [Fact]
+    public async Task A_cut_transfer_resumes_with_a_range_request_and_the_blob_is_identical()
+    {
+        var weights = File.ReadAllBytes(Path.Combine(repoFolder, "model.safetensors"));
+        server.DropOnce = ("model.safetensors", weights.Length / 2);
+        using var hub = HfHub.FromEnvironment();
+        var snapshot = await hub.DownloadModelAsync("hf:tiny-org/tiny-llama@main");
+
+        var ranges = server.Requests.Where(r => r.Path.EndsWith("model.safetensors")).Select(r => r.Range).ToList();
+        Assert.Equal([null, $"bytes={weights.Length / 2}-"], ranges);
+        Assert.Equal(weights, File.ReadAllBytes(Path.Combine(snapshot, "model.safetensors")));
+    }
+
+    [Fact]
+    public async Task A_leftover_partial_file_is_continued_not_restarted()
+    {
+        var weights = File.ReadAllBytes(Path.Combine(repoFolder, "model.safetensors"));
+        var etag = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(weights));
+        Directory.CreateDirectory(Path.Combine(CacheRepo, "blobs"));
+        File.WriteAllBytes(Path.Combine(CacheRepo, "blobs", etag + ".incomplete"), weights[..1000]);
+        using var hub = HfHub.FromEnvironment();
+        var snapshot = await hub.DownloadModelAsync("hf:tiny-org/tiny-llama");
+        Assert.Equal(["bytes=1000-"], server.Requests.Where(r => r.Path.EndsWith("model.safetensors")).Select(r => r.Range));
+        Assert.Equal(weights, File.ReadAllBytes(Path.Combine(snapshot, "model.safetensors")));
+    }
+
+    [Fact]
+    public async Task The_token_reaches_the_server_as_bearer_and_is_written_nowhere()
+    {
+        var log = new StringWriter();
+        using (var hub = HfHub.FromEnvironment(log)) await hub.DownloadModelAsync("hf:tiny-org/tiny-llama");
+        Assert.NotEmpty(server.Requests);
+        Assert.All(server.Requests, r => Assert.Equal($"Bearer {Token}", r.Authorization));
+        Assert.DoesNotContain(Token, log.ToString());
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(root, "cache"), "*", SearchOption.AllDirectories))
+            Assert.DoesNotContain(Token, Encoding.UTF8.GetString(File.ReadAllBytes(file)));
+    }
+
+    [Theory]
+    [InlineData("hf:no-slash")]
+    [InlineData("hf:a/b/c")]
+    [InlineData("hf:owner/name@")]
+    [InlineData("hf:../etc@main")]
+    public void A_malformed_reference_is_an_input_error_naming_it(string reference)
+    {
+        var e = Assert.Throws<InputException>(() => ModelLoader.Load(reference));
+        Assert.Contains(reference, e.Message);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact]
+    public void A_missing_repository_is_an_input_error_naming_it()
+    {
+        var e = Assert.Throws<InputException>(() => ModelLoader.Load("hf:someone/missing@v2"));
+        Assert.Contains("hf:someone/missing@v2", e.Message);
+        Assert.Contains("404", e.Message);
+    }
+
+    [Fact]
+    public async Task A_dataset_brings_only_its_parquet_and_jsonl_files_under_datasets_prefix()
+    {
+        var data = Path.Combine(root, "dataset");
+        Directory.CreateDirectory(Path.Combine(data, "data"));
+        File.WriteAllBytes(Path.Combine(data, "data", "train-00000-of-00001.parquet"), [.. "PAR1"u8, 1, 2, 3, .. "PAR1"u8]);
+        File.WriteAllText(Path.Combine(data, "data", "extra.jsonl"), "{\"a\": 1}\n");
+        File.WriteAllText(Path.Combine(data, "README.md"), "card");
+        server.AddRepo("datasets/org/chat-data", data);
+        using var hub = HfHub.FromEnvironment();
+        var snapshot = await hub.DownloadDatasetAsync("hf:org/chat-data");
+        Assert.StartsWith(Path.Combine(root, "cache", "datasets--org--chat-data", "snapshots"), snapshot);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(data, "data", "train-00000-of-00001.parquet")),
+            File.ReadAllBytes(Path.Combine(snapshot, "data", "train-00000-of-00001.parquet")));
+        Assert.True(File.Exists(Path.Combine(snapshot, "data", "extra.jsonl")));
+        Assert.False(File.Exists(Path.Combine(snapshot, "README.md")));
+        Assert.All(server.FileRequests, p => Assert.StartsWith("/datasets/org/chat-data/resolve/", p));
+    }
+}
