@@ -34,11 +34,13 @@ public sealed record LlamaDuoConfig
         var config = Parse(File.ReadAllText(path), path);
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var student = config.Student.Model;
-        if (!string.Equals(student, BuiltInStudent, StringComparison.OrdinalIgnoreCase) && !Path.IsPathRooted(student))
+        if (!string.Equals(student, BuiltInStudent, StringComparison.OrdinalIgnoreCase) && !Path.IsPathRooted(student)
+            && !LlamaDuo.Torch.Hub.HfReference.IsReference(student))
             student = Path.GetFullPath(Path.Combine(baseDir, student));
         return config with
         {
-            Data = config.Data with { Path = Path.GetFullPath(Path.Combine(baseDir, config.Data.Path)) },
+            Data = LlamaDuo.Torch.Hub.HfReference.IsReference(config.Data.Path) ? config.Data
+                : config.Data with { Path = Path.GetFullPath(Path.Combine(baseDir, config.Data.Path)) },
             Student = config.Student with { Model = student },
         };
     }

@@ -1,5 +1,6 @@
 using LlamaDuo.Core.Errors;
 using LlamaDuo.Pipeline.Config;
+using LlamaDuo.Torch.Hub;
 
 namespace LlamaDuo.Pipeline.Data;
 
@@ -13,6 +14,12 @@ public static class DatasetSource
     public static IReadOnlyList<(string File, IRecordReader Reader)> Resolve(DataOptions data)
     {
         var path = data.Path;
+        if (HfReference.IsReference(path))
+        {
+            // hf:owner/name[@rev]: the dataset's Parquet/JSONL files come into the hub cache, read as an HF folder.
+            using var hub = HfHub.FromEnvironment();
+            return HfFiles(hub.DownloadDatasetAsync(path).GetAwaiter().GetResult());
+        }
         var format = data.Format;
         if (format == DataFormat.Auto) format = Detect(path);
         if (format == DataFormat.Hf) return HfFiles(path);
