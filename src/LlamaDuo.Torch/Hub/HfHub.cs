@@ -37,13 +37,17 @@ public sealed class HfHub : IDisposable
     /// <summary>The cache files go into.</summary>
     public HfCacheLayout Cache { get; }
 
+    /// <summary>When true (HF_HUB_OFFLINE=1), nothing is requested: references resolve from the cache alone.</summary>
+    public bool Offline { get; init; }
+
     /// <summary>A client configured from $HF_ENDPOINT, $HF_TOKEN (or $HUGGING_FACE_HUB_TOKEN) and the hub cache variables.</summary>
     public static HfHub FromEnvironment(TextWriter? log = null)
     {
         var endpoint = Environment.GetEnvironmentVariable("HF_ENDPOINT");
         var token = Environment.GetEnvironmentVariable("HF_TOKEN");
         if (string.IsNullOrEmpty(token)) token = Environment.GetEnvironmentVariable("HUGGING_FACE_HUB_TOKEN");
-        return new HfHub(string.IsNullOrEmpty(endpoint) ? DefaultEndpoint : endpoint, token, HfCacheLayout.FromEnvironment(), log);
+        var offline = Environment.GetEnvironmentVariable("HF_HUB_OFFLINE") is "1" or "true" or "TRUE" or "yes";
+        return new HfHub(string.IsNullOrEmpty(endpoint) ? DefaultEndpoint : endpoint, token, HfCacheLayout.FromEnvironment(), log) { Offline = offline };
     }
 
     /// <summary>True for the files a model folder needs: configs, tokenizer files and safetensors weights (+ index).</summary>
@@ -67,7 +71,7 @@ public sealed class HfHub : IDisposable
     /// <summary>Brings the files of <paramref name="reference"/> that <paramref name="wanted"/> accepts into the cache.</summary>
     public async Task<string> SnapshotAsync(HfReference reference, HfRepoKind kind, Func<string, bool> wanted, CancellationToken ct = default)
     {
-        var info = await RevisionInfoAsync(reference, kind, ct);
+        var info = Offline ? null : await RevisionInfoAsync(reference, kind, ct);
         if (info is null) return OfflineSnapshot(reference, kind);
         var files = info.Files.Where(f => wanted(f.Path)).ToList();
         if (files.Count == 0)
@@ -129,9 +133,10 @@ public sealed class HfHub : IDisposable
 
     private string OfflineSnapshot(HfReference reference, HfRepoKind kind)
     {
-        var snapshot = Cache.SnapshotFolder(kind, reference, Cache.RecordedCommit(kind, reference)!);
-        if (!Directory.Exists(snapshot))
-            throw new InputException($"hub unreachable and no cached snapshot at {snapshot}", field: "reference", value: reference.ToString());
+        var commit = Cache.RecordedCommit(kind, reference);
+        var snapshot = commit is null ? null : Cache.SnapshotFolder(kind, reference, commit);
+        if (snapshot is null || !Directory.Exists(snapshot))
+            throw new InputException($"offline or hub unreachable, and {reference} is not in the cache at {Cache.Root}", field: "reference", value: reference.ToString());
         return snapshot;
     }
 

@@ -112,6 +112,24 @@ public sealed class HfHubTests : IDisposable
             Assert.DoesNotContain(Token, Encoding.UTF8.GetString(File.ReadAllBytes(file)));
     }
 
+    [Fact]
+    public async Task Offline_mode_serves_the_cached_snapshot_without_any_request()
+    {
+        string first;
+        using (var hub = HfHub.FromEnvironment()) first = await hub.DownloadModelAsync("hf:tiny-org/tiny-llama");
+        int before = server.Requests.Count;
+        Environment.SetEnvironmentVariable("HF_HUB_OFFLINE", "1");
+        try
+        {
+            using var hub = HfHub.FromEnvironment();
+            Assert.Equal(first, await hub.DownloadModelAsync("hf:tiny-org/tiny-llama"));
+            Assert.Equal(before, server.Requests.Count);
+            var e = await Assert.ThrowsAsync<InputException>(() => hub.DownloadModelAsync("hf:tiny-org/never-fetched"));
+            Assert.Contains("hf:tiny-org/never-fetched", e.Message);
+        }
+        finally { Environment.SetEnvironmentVariable("HF_HUB_OFFLINE", null); }
+    }
+
     [Theory]
     [InlineData("hf:no-slash")]
     [InlineData("hf:a/b/c")]
