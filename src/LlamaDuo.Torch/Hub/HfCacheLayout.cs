@@ -38,6 +38,10 @@ public sealed class HfCacheLayout(string root)
     /// <summary>The content-addressed file of one ETag.</summary>
     public string BlobFile(HfRepoKind kind, HfReference reference, string etag) => Path.Combine(RepoFolder(kind, reference), "blobs", etag);
 
+    /// <summary>The lock file guarding one blob's download, where huggingface_hub keeps its own (<c>.locks/</c>).</summary>
+    public string LockFile(HfRepoKind kind, HfReference reference, string etag) =>
+        Path.Combine(Root, ".locks", Path.GetFileName(RepoFolder(kind, reference)), etag + ".lock");
+
     /// <summary>The commit recorded for the reference's revision, or null when none was recorded.</summary>
     public string? RecordedCommit(HfRepoKind kind, HfReference reference)
     {

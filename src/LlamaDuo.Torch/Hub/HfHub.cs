@@ -87,8 +87,13 @@ public sealed class HfHub : IDisposable
             var blob = Cache.BlobFile(kind, reference, file.Etag);
             if (!File.Exists(blob))
             {
-                log?.WriteLine($"hf: downloading {reference.RepoId}/{file.Path} ({file.Size?.ToString() ?? "?"} bytes)");
-                await HfBlobDownload.FetchAsync(http, FileUrl(reference, kind, info.Commit, file.Path), blob, file.Size, file.Sha256, log, ct);
+                // One process at a time per blob; the lock is an flock, as Python's filelock takes, on the same path.
+                using var held = await LockAsync(Cache.LockFile(kind, reference, file.Etag), ct);
+                if (!File.Exists(blob))
+                {
+                    log?.WriteLine($"hf: downloading {reference.RepoId}/{file.Path} ({file.Size?.ToString() ?? "?"} bytes)");
+                    await HfBlobDownload.FetchAsync(http, FileUrl(reference, kind, info.Commit, file.Path), blob, file.Size, file.Sha256, log, ct);
+                }
             }
             Link(blob, target);
         }
@@ -138,6 +143,16 @@ public sealed class HfHub : IDisposable
         if (snapshot is null || !Directory.Exists(snapshot))
             throw new InputException($"offline or hub unreachable, and {reference} is not in the cache at {Cache.Root}", field: "reference", value: reference.ToString());
         return snapshot;
+    }
+
+    private static async Task<FileStream> LockAsync(string path, CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        while (true)
+        {
+            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+            catch (IOException) { await Task.Delay(100, ct); }
+        }
     }
 
     // Snapshots hold relative symlinks into blobs/, as huggingface_hub writes them; a copy where links are refused.

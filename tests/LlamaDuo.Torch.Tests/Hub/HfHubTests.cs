@@ -130,6 +130,17 @@ public sealed class HfHubTests : IDisposable
         finally { Environment.SetEnvironmentVariable("HF_HUB_OFFLINE", null); }
     }
 
+    [Fact]
+    public async Task Two_clients_fetching_at_once_download_each_file_once()
+    {
+        using var a = HfHub.FromEnvironment();
+        using var b = HfHub.FromEnvironment();
+        var folders = await Task.WhenAll(a.DownloadModelAsync("hf:tiny-org/tiny-llama"), b.DownloadModelAsync("hf:tiny-org/tiny-llama"));
+        Assert.Equal(folders[0], folders[1]);
+        Assert.Single(server.FileRequests, p => p.EndsWith("model.safetensors"));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(repoFolder, "model.safetensors")), File.ReadAllBytes(Path.Combine(folders[0], "model.safetensors")));
+    }
+
     [Theory]
     [InlineData("hf:no-slash")]
     [InlineData("hf:a/b/c")]
