@@ -141,6 +141,30 @@ public sealed class HfHubTests : IDisposable
         Assert.Equal(File.ReadAllBytes(Path.Combine(repoFolder, "model.safetensors")), File.ReadAllBytes(Path.Combine(folders[0], "model.safetensors")));
     }
 
+    [Fact]
+    public void A_sharded_checkpoint_comes_with_its_index_and_every_shard()
+    {
+        var shardedRepo = Path.Combine(root, "sharded");
+        Directory.CreateDirectory(shardedRepo);
+        foreach (var f in new[] { "config.json", "tokenizer.json" }) File.Copy(Path.Combine(repoFolder, f), Path.Combine(shardedRepo, f));
+        var state = original.state_dict();
+        var map = new System.Text.Json.Nodes.JsonObject();
+        foreach (var group in state.Keys.GroupBy(k => k.Contains("layers.1.") ? "model-00002-of-00002.safetensors" : "model-00001-of-00002.safetensors"))
+        {
+            TorchSharp.PyBridge.Safetensors.SaveStateDict(Path.Combine(shardedRepo, group.Key), group.ToDictionary(k => k, k => state[k]));
+            foreach (var k in group) map[k] = group.Key;
+        }
+        File.WriteAllText(Path.Combine(shardedRepo, "model.safetensors.index.json"),
+            new System.Text.Json.Nodes.JsonObject { ["metadata"] = new System.Text.Json.Nodes.JsonObject(), ["weight_map"] = map }.ToJsonString());
+        server.AddRepo("models/tiny-org/sharded", shardedRepo);
+
+        using var model = ModelLoader.Load("hf:tiny-org/sharded");
+        using var _ = no_grad();
+        using var ids = tensor(new long[] { 3, 1, 4, 1 }).view(1, 4);
+        Assert.True(original.forward(ids).eq(model.Module.forward(ids)).all().item<bool>());
+        Assert.Equal(5, server.FileRequests.Count(p => p.Contains("/tiny-org/sharded/")));
+    }
+
     [Theory]
     [InlineData("hf:no-slash")]
     [InlineData("hf:a/b/c")]
