@@ -36,6 +36,12 @@ internal static class ConfigValidator
         Require(t.GradAccum >= 1, "student.training.grad_accum", t.GradAccum, "must be at least 1");
         Require(t.MaxLen >= 8, "student.training.max_len", t.MaxLen, "must be at least 8 tokens");
         Require(Dtypes.Contains(t.Dtype), "student.training.dtype", t.Dtype, "must be one of: " + string.Join(", ", Dtypes));
+        var ext = c.Student.External;
+        Require(c.Student.Backend != TrainingBackend.External || c.Student.Method == TrainingMethod.Lora, "student.backend", "external", "needs student.method lora (external trainers hand back a PEFT adapter)");
+        Require(ext.Launcher != ExternalLauncher.Custom || !string.IsNullOrWhiteSpace(ext.Command), "student.external.command", ext.Command ?? "null", "is required when the launcher is custom");
+        Require(ext.PollSeconds > 0, "student.external.poll_seconds", ext.PollSeconds, "must be positive");
+        Require(ext.TimeoutMinutes > 0, "student.external.timeout_minutes", ext.TimeoutMinutes, "must be positive");
+        Require(ext.Gpus >= 0, "student.external.gpus", ext.Gpus, "must not be negative");
         Require(c.Student.Lora.Rank >= 1, "student.lora.rank", c.Student.Lora.Rank, "must be at least 1");
         Require(c.Student.Lora.Alpha is null or > 0, "student.lora.alpha", c.Student.Lora.Alpha, "must be positive (or null for 2 x rank)");
         Require(c.Student.Lora.Dropout is >= 0 and < 1, "student.lora.dropout", c.Student.Lora.Dropout, "must be in [0, 1)");

@@ -17,4 +17,10 @@ public sealed record StudentOptions
 
     /// <summary>Adapter settings, used when method is lora.</summary>
     public LoraOptions Lora { get; init; } = new();
+
+    /// <summary>torch (our trainer, in-process) or external (a job folder run by a launcher; see docs/external-training.md).</summary>
+    public TrainingBackend Backend { get; init; } = TrainingBackend.Torch;
+
+    /// <summary>Launcher settings, used when backend is external.</summary>
+    public ExternalTrainingOptions External { get; init; } = new();
 }

@@ -1,5 +1,7 @@
 using LlamaDuo.Core.Errors;
+using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Pipeline.Data;
+using LlamaDuo.Pipeline.Training;
 using LlamaDuo.Torch.Training;
 using StoreLoss = LlamaDuo.Pipeline.Store.LossPoint;
 
@@ -21,14 +23,21 @@ public static class TrainStage
             string? init = ctx.Config.Student.Training.WarmStart ? previous?.AdapterDir : null;
             var options = ConfigMapping.Train(ctx.Config, resume: true, initAdapter: init);
             ctx.Say(round, "train", $"{rows.Count} rows, {options.Method.ToString().ToLowerInvariant()} {(init is null ? "from the base" : "continuing the last adapter")}, {options.Epochs} epochs");
-            using var student = StudentLoader.Base(ctx.Config);
-            var progress = new InlineProgress<TrainProgress>(p => ctx.Say(round, "train", p.ToString()));
-            var result = await SftTrainer.TrainAsync(student, rows.Select(r => r.Example).ToList(), options, outDir, progress, ct);
+            var result = ctx.Config.Student.Backend == TrainingBackend.External
+                ? await ExternalTrainer.RunAsync(ctx.Config.Student, rows, ctx.Folder.RoundFile(round, "job"), outDir, init, line => ctx.Say(round, "train", line), ct)
+                : await TrainHereAsync(ctx, round, rows, options, outDir, ct);
             ctx.Store.RecordLosses(result.LossHistory.Select(l => new StoreLoss(round, l.Step, l.Loss, l.LearningRate)));
             ctx.Say(round, "train", $"done: {result.Steps} steps, final loss {result.FinalLoss:0.000}, {result.TokensPerSecond:0} tokens/s");
             return [outDir];
         });
         return Read(outDir);
+    }
+
+    static async Task<TrainResult> TrainHereAsync(LoopContext ctx, int round, IReadOnlyList<CoverageRow> rows, TrainOptions options, string outDir, CancellationToken ct)
+    {
+        using var student = StudentLoader.Base(ctx.Config);
+        var progress = new InlineProgress<TrainProgress>(p => ctx.Say(round, "train", p.ToString()));
+        return await SftTrainer.TrainAsync(student, rows.Select(r => r.Example).ToList(), options, outDir, progress, ct);
     }
 
     /// <summary>The weights a finished train stage left: outDir/adapter (LoRA) or outDir/model (full).</summary>

@@ -1,0 +1,111 @@
+using LlamaDuo.Core.Errors;
+using LlamaDuo.Pipeline.Config;
+using LlamaDuo.Pipeline.Data;
+using LlamaDuo.Pipeline.Loop;
+using LlamaDuo.Pipeline.Store;
+using LlamaDuo.Pipeline.Training;
+using LlamaDuo.Service.Demo.Host;
+using LlamaDuo.Service.Demo.Responders;
+using LlamaDuo.Torch.Lora;
+
+namespace LlamaDuo.Cli.Tests.Loop;
+
+/// <summary>
+/// student.backend external: the loop writes a job folder, runs a launcher (here our own trainer as a child process
+/// through the rendered local launch.sh), imports the adapter it leaves and goes on to infer and judge.
+/// </summary>
+public class ExternalTrainerTests
+{
+    static string Dll => Path.Combine(AppContext.BaseDirectory, "llamaduo.dll");
+
+    [Fact]
+    public async Task A_failed_launcher_fails_the_stage_and_a_working_one_then_trains_round_0_in_a_subprocess()
+    {
+        using var temp = new RepoPaths.Temp();
+        await using var demo = await DemoService.StartAsync(new DemoServiceOptions { Port = 0 }, [new DemoJudgeResponder(), new DemoSynthesisResponder()]);
+        var clusterUp = Path.Combine(temp.Path, "cluster-up");
+        var config = LlamaDuoConfig.Load(RepoPaths.Quickstart("config.yaml"));
+        config = config with
+        {
+            Service = config.Service with { BaseUrl = demo.BaseUrl },
+            Student = config.Student with
+            {
+                Training = config.Student.Training with { Epochs = 1, LearningRate = 3e-4 },
+                Lora = config.Student.Lora with { Rank = 4, Alpha = 8 },
+                Backend = TrainingBackend.External,
+                // Fails until the "cluster" is up (a marker file), then runs the rendered local launch.sh with our CLI.
+                External = new ExternalTrainingOptions
+                {
+                    Launcher = ExternalLauncher.Local,
+                    Command = $"test -f {clusterUp} || {{ echo 'no GPU left on node-7' >&2; exit 1; }}; LLAMADUO_CLI=\"dotnet {Dll}\" bash {{launch}}",
+                    PollSeconds = 0.2,
+                    TimeoutMinutes = 5,
+                },
+            },
+            Judge = config.Judge with { Rounds = 1 },
+        };
+        var run = Path.Combine(temp.Path, "run");
+        var job = Path.Combine(run, "round-00", "job");
+        var log = new StringWriter();
+        await MigrationLoop.RunAsync(config, run, log, onlyStage: "ingest");
+
+        var failed = await Assert.ThrowsAsync<InputException>(() => MigrationLoop.RunAsync(config, run, log, onlyStage: "train"));
+        Assert.Contains("exited with code 1", failed.Message);
+        Assert.Contains("no GPU left on node-7", failed.Message);
+        Assert.Contains(ExternalTrainer.LogFile, failed.Message);
+        using (var store = RunStore.Open(run))
+            Assert.Equal(StageStatus.Failed, store.GetStage(0, "train")!.Status);
+
+        // The cluster comes back: the failed stage reruns and succeeds.
+        File.WriteAllText(clusterUp, "");
+        await MigrationLoop.RunAsync(config, run, log, onlyStage: "train");
+
+        var rows = DatasetFile.Read(Path.Combine(job, "train.jsonl"));
+        Assert.NotEmpty(rows);
+        var parquet = new ParquetRecordReader().Read(Path.Combine(job, "data", "train.parquet")).ToList();
+        Assert.Equal(rows.Count, parquet.Count);
+        Assert.Equal(rows[0].Example.Messages[^1].Content, parquet[0].Fields["messages"]![rows[0].Example.Messages.Count - 1]!["content"]!.GetValue<string>());
+        var trl = File.ReadAllText(Path.Combine(job, "trl_sft.yaml"));
+        Assert.Contains("learning_rate: 0.0003", trl);
+        Assert.Contains("lora_r: 4", trl);
+        Assert.Contains("lora_alpha: 8", trl);
+        Assert.Contains("lr_scheduler_type: cosine", trl);
+        Assert.Contains("assistant_only_loss: true", trl);
+        var launch = File.ReadAllText(Path.Combine(job, "launch.sh"));
+        Assert.Contains("train --model", launch);
+        Assert.Contains("--rank 4", launch);
+        Assert.Contains("--lr 0.0003", launch);
+
+        var adapter = Path.Combine(run, "round-00", "train", "adapter");
+        Assert.True(PeftAdapterFiles.Exists(adapter));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(job, "output", "adapter", PeftAdapterFiles.WeightsFile)), File.ReadAllBytes(Path.Combine(adapter, PeftAdapterFiles.WeightsFile)));
+        Assert.NotNull(TrainStage.Read(Path.Combine(run, "round-00", "train")).AdapterDir);
+        Assert.Contains("no GPU left on node-7", File.ReadAllText(Path.Combine(job, ExternalTrainer.LogFile)));
+
+        await MigrationLoop.RunAsync(config, run, log, onlyStage: "infer");
+        Assert.NotEmpty(File.ReadAllLines(Path.Combine(run, "round-00", "generations.jsonl")));
+        var judged = await MigrationLoop.RunAsync(config, run, log, onlyStage: "judge");
+        Assert.Single(judged.Rounds);
+        using (var store = RunStore.Open(run))
+        {
+            Assert.True(store.IsStageDone(0, "train"));
+            Assert.True(store.IsStageDone(0, "judge"));
+        }
+    }
+
+    [Theory]
+    [InlineData(ExternalLauncher.Accelerate, "accelerate launch", null)]
+    [InlineData(ExternalLauncher.Ray, "ray job submit", null)]
+    [InlineData(ExternalLauncher.Kubernetes, "kubectl apply -f k8s-job.yaml", LaunchTemplates.KubernetesManifest)]
+    [InlineData(ExternalLauncher.Slurm, "sbatch --wait job.sbatch", LaunchTemplates.SlurmScript)]
+    public void Cluster_templates_submit_trl_with_the_rendered_config(ExternalLauncher launcher, string submits, string? manifest)
+    {
+        var student = new StudentOptions { Backend = TrainingBackend.External, External = new ExternalTrainingOptions { Launcher = launcher, Gpus = 2 } };
+        var files = LaunchTemplates.Render(student, "/shared/runs/r1/round-02/job", "llamaduo-r1-round-02", hasInitAdapter: false);
+        Assert.Contains(submits, files["launch.sh"]);
+        var runsTrl = manifest is null ? files["launch.sh"] : files[manifest];
+        Assert.Contains("-m trl.scripts.sft --config trl_sft.yaml", runsTrl);
+        Assert.Contains("--num_processes 2", runsTrl);
+        if (manifest is not null) Assert.Contains("llamaduo-r1-round-02", files[manifest]);
+    }
+}
