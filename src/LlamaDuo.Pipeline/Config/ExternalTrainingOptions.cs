@@ -15,6 +15,13 @@ public sealed record ExternalTrainingOptions
     /// </summary>
     public string? Command { get; init; }
 
+    /// <summary>
+    /// Optional shell command run in the job folder at each poll while the adapter is not there yet (for launchers that
+    /// return at once, like `kubectl apply`): exit 0 means still running, any other exit fails the stage with its output.
+    /// Same placeholders as command.
+    /// </summary>
+    public string? StatusCommand { get; init; }
+
     /// <summary>Seconds between checks for the adapter after the command returned.</summary>
     public double PollSeconds { get; init; } = 5;
 

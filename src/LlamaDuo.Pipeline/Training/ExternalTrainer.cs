@@ -41,6 +41,7 @@ public static class ExternalTrainer
         {
             if (DateTime.UtcNow >= deadline)
                 throw new InputException($"the external trainer left no valid PEFT adapter within {ext.TimeoutMinutes} minutes ({loadError}); fix the job and rerun with --resume", adapterOut);
+            if (ext.StatusCommand is not null) await CheckStatusAsync(LaunchTemplates.Fill(ext.StatusCommand, jobDir), jobDir, deadline, ct);
             await Task.Delay(TimeSpan.FromSeconds(ext.PollSeconds), ct);
         }
         return Import(student, jobDir, adapterOut, outDir);
@@ -80,7 +81,14 @@ public static class ExternalTrainer
         return name.Length > 63 ? name[..63].TrimEnd('-') : name.TrimEnd('-');
     }
 
-    static async Task RunLauncherAsync(string command, string jobDir, DateTime deadline, CancellationToken ct)
+    static Task RunLauncherAsync(string command, string jobDir, DateTime deadline, CancellationToken ct) =>
+        RunLoggedAsync(command, jobDir, deadline, "the external training launcher", ct);
+
+    static Task CheckStatusAsync(string command, string jobDir, DateTime deadline, CancellationToken ct) =>
+        RunLoggedAsync(command, jobDir, deadline, "the external training job's status command", ct);
+
+    /// <summary>Runs a shell command in the job folder, its output appended to launcher.log; non-zero exit or timeout throws.</summary>
+    static async Task RunLoggedAsync(string command, string jobDir, DateTime deadline, string what, CancellationToken ct)
     {
         var logPath = Path.Combine(jobDir, LogFile);
         await using var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
@@ -104,14 +112,14 @@ public static class ExternalTrainer
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
             ct.ThrowIfCancellationRequested();
-            throw new InputException("the external training launcher ran past student.external.timeout_minutes and was stopped; see its log", logPath);
+            throw new InputException($"{what} ran past student.external.timeout_minutes and was stopped; see its log", logPath);
         }
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
             string tail;
             lock (gate) tail = string.Join(" | ", File.ReadLines(logPath).TakeLast(5));
-            throw new InputException($"the external training launcher exited with code {process.ExitCode}; last lines of its log: {tail}", logPath);
+            throw new InputException($"{what} exited with code {process.ExitCode}; last lines of its log: {tail}", logPath);
         }
     }
 

@@ -1,3 +1,4 @@
+using LlamaDuo.Core.Data;
 using LlamaDuo.Core.Errors;
 using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Pipeline.Data;
@@ -91,6 +92,46 @@ public class ExternalTrainerTests
             Assert.True(store.IsStageDone(0, "train"));
             Assert.True(store.IsStageDone(0, "judge"));
         }
+
+        // A launcher that returns at once (like kubectl apply): the loop polls until the adapter lands, then imports it.
+        var later = Path.Combine(temp.Path, "later");
+        var returnsAtOnce = config.Student with
+        {
+            External = new ExternalTrainingOptions
+            {
+                Launcher = ExternalLauncher.Custom,
+                Command = $"(sleep 1; mkdir -p {{output}}; cp -r {adapter} {{output}}/adapter) >/dev/null 2>&1 &",
+                StatusCommand = "echo running",
+                PollSeconds = 0.2,
+                TimeoutMinutes = 1,
+            },
+        };
+        var lines = new List<string>();
+        var imported = await ExternalTrainer.RunAsync(returnsAtOnce, rows, Path.Combine(later, "job"), Path.Combine(later, "train"), null, lines.Add, CancellationToken.None);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(adapter, PeftAdapterFiles.WeightsFile)), File.ReadAllBytes(Path.Combine(imported.AdapterDir!, PeftAdapterFiles.WeightsFile)));
+        Assert.Contains("running", File.ReadAllText(Path.Combine(later, "job", ExternalTrainer.LogFile)));
+    }
+
+    [Fact]
+    public async Task A_failing_status_command_or_a_missing_adapter_fails_with_a_clear_error()
+    {
+        using var temp = new RepoPaths.Temp();
+        IReadOnlyList<CoverageRow> rows = [new(ChatExample.FromPair("r1", "2+2?", "4"), new RowProvenance("train.jsonl", 1))];
+        var student = new StudentOptions
+        {
+            Backend = TrainingBackend.External,
+            External = new ExternalTrainingOptions { Launcher = ExternalLauncher.Custom, Command = "true", StatusCommand = "echo 'job 42 FAILED: CUDA out of memory'; exit 3", PollSeconds = 0.1, TimeoutMinutes = 1 },
+        };
+        var job = Path.Combine(temp.Path, "job");
+        var failed = await Assert.ThrowsAsync<InputException>(() => ExternalTrainer.RunAsync(student, rows, job, Path.Combine(temp.Path, "train"), null, _ => { }, CancellationToken.None));
+        Assert.Contains("status command exited with code 3", failed.Message);
+        Assert.Contains("CUDA out of memory", failed.Message);
+
+        var silent = student with { External = student.External with { StatusCommand = null, TimeoutMinutes = 0.01 } };
+        var timedOut = await Assert.ThrowsAsync<InputException>(() => ExternalTrainer.RunAsync(silent, rows, job, Path.Combine(temp.Path, "train"), null, _ => { }, CancellationToken.None));
+        Assert.Contains("no valid PEFT adapter", timedOut.Message);
+        Assert.False(Directory.Exists(Path.Combine(temp.Path, "train", "adapter")));
+        Assert.True(File.Exists(Path.Combine(job, "data", "train.parquet")));
     }
 
     [Theory]
