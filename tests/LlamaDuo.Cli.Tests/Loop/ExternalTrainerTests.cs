@@ -91,6 +91,7 @@ public class ExternalTrainerTests
         {
             Assert.True(store.IsStageDone(0, "train"));
             Assert.True(store.IsStageDone(0, "judge"));
+            Assert.NotEmpty(store.Losses()); // the subprocess trainer's loss curve came back through its train_result.json
         }
 
         // A launcher that returns at once (like kubectl apply): the loop polls until the adapter lands, then imports it.
