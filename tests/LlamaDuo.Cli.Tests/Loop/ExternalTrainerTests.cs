@@ -3,6 +3,7 @@ using LlamaDuo.Core.Errors;
 using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Pipeline.Data;
 using LlamaDuo.Pipeline.Loop;
+using LlamaDuo.Pipeline.Quickstart;
 using LlamaDuo.Pipeline.Store;
 using LlamaDuo.Pipeline.Training;
 using LlamaDuo.Service.Demo.Host;
@@ -133,6 +134,30 @@ public class ExternalTrainerTests
         Assert.Contains("no valid PEFT adapter", timedOut.Message);
         Assert.False(Directory.Exists(Path.Combine(temp.Path, "train", "adapter")));
         Assert.True(File.Exists(Path.Combine(job, "data", "train.parquet")));
+    }
+
+    // About 60 s on 2 cores (as long as the quickstart itself), so outside the default run.
+    [Fact, Trait("Category", "Bench")]
+    public async Task The_quickstart_passes_with_every_round_trained_by_the_local_launcher()
+    {
+        using var temp = new RepoPaths.Temp();
+        var run = Path.Combine(temp.Path, "qs");
+        var log = new StringWriter();
+        var outcome = await QuickstartRun.RunAsync(run, log, c => c with
+        {
+            Student = c.Student with
+            {
+                Backend = TrainingBackend.External,
+                External = new ExternalTrainingOptions { Launcher = ExternalLauncher.Local, Command = $"LLAMADUO_CLI=\"dotnet {Dll}\" bash {{launch}}", PollSeconds = 0.2, TimeoutMinutes = 5 },
+            },
+        });
+
+        Assert.True(outcome.Passed, log.ToString());
+        Assert.True(outcome.Rounds.Count >= 2, log.ToString());
+        // Later rounds continue the previous round's adapter (warm start) through the job's init_adapter.
+        Assert.Contains("--init-adapter init_adapter", File.ReadAllText(Path.Combine(run, "round-01", "job", "launch.sh")));
+        Assert.True(PeftAdapterFiles.Exists(Path.Combine(run, "round-01", "job", "init_adapter")));
+        Assert.True(File.Exists(Path.Combine(run, "export", "adapter", PeftAdapterFiles.ConfigFile)), log.ToString());
     }
 
     [Theory]
