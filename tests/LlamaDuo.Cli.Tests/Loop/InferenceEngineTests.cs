@@ -15,17 +15,8 @@ namespace LlamaDuo.Cli.Tests.Loop;
 /// </summary>
 public class InferenceEngineTests
 {
-    static LlamaDuoConfig Config(string baseUrl, InferenceOptions inference)
-    {
-        var config = LlamaDuoConfig.Load(RepoPaths.Quickstart("config.yaml"));
-        return config with
-        {
-            Service = config.Service with { BaseUrl = baseUrl },
-            Student = config.Student with { Training = config.Student.Training with { Epochs = 1 } },
-            Judge = config.Judge with { Rounds = 1 },
-            Inference = inference,
-        };
-    }
+    static LlamaDuoConfig Config(string baseUrl, InferenceOptions inference) =>
+        QuickstartConfig.Fast(baseUrl) with { Inference = inference };
 
     static async Task<List<Generation>> InferAsync(string dir, LlamaDuoConfig config)
     {

@@ -15,13 +15,7 @@ public class StageStepTests
     {
         using var temp = new RepoPaths.Temp();
         await using var demo = await DemoService.StartAsync(new DemoServiceOptions { Port = 0 }, [new DemoJudgeResponder(), new DemoSynthesisResponder()]);
-        var config = LlamaDuoConfig.Load(RepoPaths.Quickstart("config.yaml"));
-        config = config with
-        {
-            Service = config.Service with { BaseUrl = demo.BaseUrl },
-            Student = config.Student with { Training = config.Student.Training with { Epochs = 1 } },
-            Judge = config.Judge with { Rounds = 1 },
-        };
+        var config = QuickstartConfig.Fast(demo.BaseUrl);
         var run = Path.Combine(temp.Path, "run");
         var log = new StringWriter();
 

@@ -16,12 +16,10 @@ public class UnreachableServiceTests
         string deadUrl;
         await using (var gone = await DemoService.StartAsync(new DemoServiceOptions { Port = 0 }, []))
             deadUrl = gone.BaseUrl; // closed again: nothing listens there now
-        var config = LlamaDuoConfig.Load(RepoPaths.Quickstart("config.yaml"));
+        var config = QuickstartConfig.Fast(deadUrl);
         config = config with
         {
-            Service = config.Service with { BaseUrl = deadUrl, Retries = 1, TimeoutSeconds = 5 },
-            Student = config.Student with { Training = config.Student.Training with { Epochs = 1 } },
-            Judge = config.Judge with { Rounds = 1 },
+            Service = config.Service with { Retries = 1, TimeoutSeconds = 5 },
             Export = config.Export with { Formats = [] },
         };
         var run = Path.Combine(temp.Path, "run");
