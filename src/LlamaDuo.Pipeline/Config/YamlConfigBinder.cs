@@ -12,7 +12,6 @@ namespace LlamaDuo.Pipeline.Config;
 /// </summary>
 internal sealed class YamlConfigBinder(string file)
 {
-    static readonly NullabilityInfoContext Nullability = new();
 
     /// <summary>Line of every key that was present, by dotted path; validation uses it to point at the right line.</summary>
     public Dictionary<string, int> Lines { get; } = new();
@@ -110,9 +109,10 @@ internal sealed class YamlConfigBinder(string file)
 
     static bool IsRecord(Type type) => type.IsClass && type != typeof(string) && type.GetConstructor(Type.EmptyTypes) is not null;
 
+    // NullabilityInfoContext caches without locking, so configs parsed on two threads at once need one each.
     static bool AllowsNull(PropertyInfo property) =>
         Nullable.GetUnderlyingType(property.PropertyType) is not null
-        || (!property.PropertyType.IsValueType && Nullability.Create(property).WriteState == NullabilityState.Nullable);
+        || (!property.PropertyType.IsValueType && new NullabilityInfoContext().Create(property).WriteState == NullabilityState.Nullable);
 
     static bool IsNull(YamlScalarNode s) =>
         s.Style == YamlDotNet.Core.ScalarStyle.Plain && (s.Value is null or "" or "~" or "null" or "Null" or "NULL");

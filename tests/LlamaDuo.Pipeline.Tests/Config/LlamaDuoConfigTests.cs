@@ -24,6 +24,26 @@ public class LlamaDuoConfigTests
     }
 
     [Fact]
+    public void Configs_parse_on_many_threads_at_once()
+    {
+        // Test classes run in parallel and each loads a config; the binder's reflection must not share unlocked state.
+        const int threadCount = 16;
+        var barrier = new Barrier(threadCount);
+        var results = new LlamaDuoConfig?[threadCount];
+        var errors = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        var threads = Enumerable.Range(0, threadCount).Select(i => new Thread(() =>
+        {
+            barrier.SignalAndWait();
+            try { results[i] = LlamaDuoConfig.Parse(Minimal + $"task: {{name: t{i}}}\n"); }
+            catch (Exception e) { errors.Add(e); }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.Empty(errors);
+        for (var i = 0; i < threadCount; i++) Assert.Equal($"t{i}", results[i]!.Task.Name);
+    }
+
+    [Fact]
     public void Overrides_are_read_into_every_kind_of_value()
     {
         var c = LlamaDuoConfig.Parse("""
