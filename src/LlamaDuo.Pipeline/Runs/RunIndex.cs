@@ -1,28 +1,45 @@
+using System.Data.Common;
 using LlamaDuo.Pipeline.Store;
-using Microsoft.Data.Sqlite;
 
 namespace LlamaDuo.Pipeline.Runs;
 
 /// <summary>
-/// The global list of runs: every folder under a runs root (default ./runs) that holds a run.db. Nothing else is
-/// kept, so moving or deleting a run folder is all it takes to move or forget a run.
+/// The list of runs: every folder under a runs root (default ./runs) that holds a run (run.db, or store.json pointing
+/// into a shared PostgreSQL store), or every run in one shared store. Nothing else is kept, so moving or deleting a
+/// run folder is all it takes to move or forget a run.
 /// </summary>
 public static class RunIndex
 {
     /// <summary>The runs root used when none is given.</summary>
     public const string DefaultRoot = "runs";
 
-    /// <summary>Summaries of the runs under <paramref name="root"/>, newest first. A folder whose run.db cannot be read is listed as "unreadable".</summary>
+    /// <summary>Summaries of the runs under <paramref name="root"/>, newest first. A folder whose store cannot be read is listed as "unreadable".</summary>
     public static IReadOnlyList<RunSummary> Scan(string root)
     {
         if (!Directory.Exists(root)) return [];
         var list = new List<RunSummary>();
         foreach (var dir in Directory.EnumerateDirectories(root))
+            if (RunStore.IsRunFolder(dir)) list.Add(Summarize(dir));
+        return Newest(list);
+    }
+
+    /// <summary>Summaries of every run in a shared PostgreSQL store, newest first, wherever their folders are.</summary>
+    public static IReadOnlyList<RunSummary> Scan(StoreLocation store)
+    {
+        var list = new List<RunSummary>();
+        foreach (var id in RunStore.RunIds(store))
         {
-            if (!File.Exists(Path.Combine(dir, "run.db"))) continue;
-            list.Add(Summarize(dir));
+            try
+            {
+                using var s = RunStore.OpenById(store, id);
+                list.Add(Summarize(s));
+            }
+            catch (Exception e) when (e is DbException or InvalidOperationException or FormatException)
+            {
+                list.Add(Unreadable(id, "", e));
+            }
         }
-        return list.OrderByDescending(r => r.Created ?? DateTimeOffset.MinValue).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+        return Newest(list);
     }
 
     /// <summary>The summary of one run folder.</summary>
@@ -31,16 +48,27 @@ public static class RunIndex
         try
         {
             using var store = RunStore.Open(dir);
-            var run = store.Run;
-            var rounds = store.Rounds();
-            var best = rounds.Where(r => r.Similarity is not null && r.Precision is not null)
-                .OrderByDescending(r => r.Passed).ThenByDescending(r => Math.Min(r.Similarity!.Mean, r.Precision!.Mean)).FirstOrDefault();
-            return new RunSummary(run.Id, Path.GetFullPath(dir), run.Task, run.Status, run.Created, run.Updated, rounds.Count,
-                best?.Similarity?.Mean, best?.Precision?.Mean, rounds.Any(r => r.Passed), run.Message);
+            return Summarize(store);
         }
-        catch (Exception e) when (e is SqliteException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is DbException or InvalidOperationException or FormatException or Core.Errors.InputException)
         {
-            return new RunSummary(Path.GetFileName(dir), Path.GetFullPath(dir), "?", "unreadable", null, null, 0, null, null, false, e.Message);
+            return Unreadable(Path.GetFileName(dir), Path.GetFullPath(dir), e);
         }
     }
+
+    static RunSummary Summarize(RunStore store)
+    {
+        var run = store.Run;
+        var rounds = store.Rounds();
+        var best = rounds.Where(r => r.Similarity is not null && r.Precision is not null)
+            .OrderByDescending(r => r.Passed).ThenByDescending(r => Math.Min(r.Similarity!.Mean, r.Precision!.Mean)).FirstOrDefault();
+        return new RunSummary(run.Id, store.Folder.Root, run.Task, run.Status, run.Created, run.Updated, rounds.Count,
+            best?.Similarity?.Mean, best?.Precision?.Mean, rounds.Any(r => r.Passed), run.Message);
+    }
+
+    static RunSummary Unreadable(string id, string dir, Exception e) =>
+        new(id, dir, "?", "unreadable", null, null, 0, null, null, false, e.Message);
+
+    static List<RunSummary> Newest(List<RunSummary> list) =>
+        list.OrderByDescending(r => r.Created ?? DateTimeOffset.MinValue).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
 }

@@ -10,16 +10,19 @@ public sealed partial class RunStore
     public bool RecordCall(CallRecord c)
     {
         using var tx = Begin();
-        var isNew = Execute("INSERT OR IGNORE INTO calls VALUES($id, $r, $st, $p, $m, $in, $out, $usd, $lat, $status, $cached, $at)",
-            ("$id", c.Id), ("$r", c.Round), ("$st", c.Stage), ("$p", c.Provider), ("$m", c.Model), ("$in", c.InputTokens), ("$out", c.OutputTokens),
-            ("$usd", c.Dollars), ("$lat", c.LatencyMs), ("$status", c.Status), ("$cached", c.Cached ? 1 : 0),
-            ("$at", c.At.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture))) == 1;
+        var isNew = Execute("""
+            INSERT INTO calls(run_id, id, round, stage, provider, model, input_tokens, output_tokens, dollars, latency_ms, status, cached, at)
+            VALUES(@run, @id, @r, @st, @p, @m, @in, @out, @usd, @lat, @status, @cached, @at) ON CONFLICT(run_id, id) DO NOTHING
+            """,
+            ("@id", c.Id), ("@r", c.Round), ("@st", c.Stage), ("@p", c.Provider), ("@m", c.Model), ("@in", c.InputTokens), ("@out", c.OutputTokens),
+            ("@usd", c.Dollars), ("@lat", c.LatencyMs), ("@status", c.Status), ("@cached", c.Cached ? 1 : 0),
+            ("@at", c.At.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture))) == 1;
         if (isNew)
             Execute("""
-                INSERT INTO costs VALUES($r, $st, 1, $in, $out, $usd)
-                ON CONFLICT(round, stage) DO UPDATE SET calls = calls + 1, input_tokens = input_tokens + $in,
-                  output_tokens = output_tokens + $out, dollars = dollars + $usd
-                """, ("$r", c.Round), ("$st", c.Stage), ("$in", c.InputTokens), ("$out", c.OutputTokens), ("$usd", c.Dollars));
+                INSERT INTO costs(run_id, round, stage, calls, input_tokens, output_tokens, dollars) VALUES(@run, @r, @st, 1, @in, @out, @usd)
+                ON CONFLICT(run_id, round, stage) DO UPDATE SET calls = costs.calls + 1, input_tokens = costs.input_tokens + excluded.input_tokens,
+                  output_tokens = costs.output_tokens + excluded.output_tokens, dollars = costs.dollars + excluded.dollars
+                """, ("@r", c.Round), ("@st", c.Stage), ("@in", c.InputTokens), ("@out", c.OutputTokens), ("@usd", c.Dollars));
         tx.Commit();
         return isNew;
     }
@@ -27,7 +30,7 @@ public sealed partial class RunStore
     /// <summary>Tokens and dollars per (round, stage).</summary>
     public IReadOnlyList<StageCost> Costs()
     {
-        using var cmd = Command("SELECT round, stage, calls, input_tokens, output_tokens, dollars FROM costs ORDER BY round, stage");
+        using var cmd = Command("SELECT round, stage, calls, input_tokens, output_tokens, dollars FROM costs WHERE run_id = @run ORDER BY round, stage");
         using var r = cmd.ExecuteReader();
         var list = new List<StageCost>();
         while (r.Read()) list.Add(new StageCost(r.GetInt32(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetDouble(5)));
@@ -37,7 +40,8 @@ public sealed partial class RunStore
     /// <summary>Totals over the whole run, for budget checks: tokens (prompt + completion) and dollars.</summary>
     public (long Tokens, double Dollars) TotalSpend()
     {
-        using var cmd = Command("SELECT COALESCE(SUM(input_tokens + output_tokens), 0), COALESCE(SUM(dollars), 0) FROM costs");
+        // SUM of BIGINT is NUMERIC in PostgreSQL: cast back so both databases hand out a 64-bit integer.
+        using var cmd = Command("SELECT CAST(COALESCE(SUM(input_tokens + output_tokens), 0) AS BIGINT), CAST(COALESCE(SUM(dollars), 0) AS DOUBLE PRECISION) FROM costs WHERE run_id = @run");
         using var r = cmd.ExecuteReader();
         r.Read();
         return (r.GetInt64(0), r.GetDouble(1));
@@ -46,7 +50,7 @@ public sealed partial class RunStore
     /// <summary>The number of recorded calls (cached ones included).</summary>
     public long CallCount()
     {
-        using var cmd = Command("SELECT COUNT(*) FROM calls");
-        return (long)cmd.ExecuteScalar()!;
+        using var cmd = Command("SELECT COUNT(*) FROM calls WHERE run_id = @run");
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -12,9 +12,10 @@ public sealed partial class RunStore
     {
         if (GetStage(round, stage)?.Status == StageStatus.Done) return false;
         Execute("""
-            INSERT INTO stages(round, name, status, started, attempts) VALUES($r, $n, 'running', $now, 1)
-            ON CONFLICT(round, name) DO UPDATE SET status = 'running', started = $now, ended = NULL, error = NULL, attempts = attempts + 1
-            """, ("$r", round), ("$n", stage), ("$now", Now()));
+            INSERT INTO stages(run_id, round, name, status, started, attempts) VALUES(@run, @r, @n, 'running', @now, 1)
+            ON CONFLICT(run_id, round, name) DO UPDATE SET status = 'running', started = excluded.started, ended = NULL, error = NULL,
+              attempts = stages.attempts + 1
+            """, ("@r", round), ("@n", stage), ("@now", Now()));
         return true;
     }
 
@@ -23,27 +24,28 @@ public sealed partial class RunStore
     {
         var json = JsonSerializer.Serialize(outputs ?? []);
         Execute("""
-            INSERT INTO stages(round, name, status, started, ended, outputs, attempts) VALUES($r, $n, 'done', $now, $now, $o, 1)
-            ON CONFLICT(round, name) DO UPDATE SET status = 'done', ended = $now, outputs = $o, error = NULL WHERE status <> 'done'
-            """, ("$r", round), ("$n", stage), ("$now", Now()), ("$o", json));
+            INSERT INTO stages(run_id, round, name, status, started, ended, outputs, attempts) VALUES(@run, @r, @n, 'done', @now, @now, @o, 1)
+            ON CONFLICT(run_id, round, name) DO UPDATE SET status = 'done', ended = excluded.ended, outputs = excluded.outputs, error = NULL
+              WHERE stages.status <> 'done'
+            """, ("@r", round), ("@n", stage), ("@now", Now()), ("@o", json));
     }
 
     /// <summary>Marks a stage failed with the error message; a later resume starts it again.</summary>
     public void FailStage(int round, string stage, string error) => Execute("""
-        INSERT INTO stages(round, name, status, started, ended, error, attempts) VALUES($r, $n, 'failed', $now, $now, $e, 1)
-        ON CONFLICT(round, name) DO UPDATE SET status = 'failed', ended = $now, error = $e
-        """, ("$r", round), ("$n", stage), ("$now", Now()), ("$e", error));
+        INSERT INTO stages(run_id, round, name, status, started, ended, error, attempts) VALUES(@run, @r, @n, 'failed', @now, @now, @e, 1)
+        ON CONFLICT(run_id, round, name) DO UPDATE SET status = 'failed', ended = excluded.ended, error = excluded.error
+        """, ("@r", round), ("@n", stage), ("@now", Now()), ("@e", error));
 
     public bool IsStageDone(int round, string stage) => GetStage(round, stage)?.Status == StageStatus.Done;
 
-    public StageRecord? GetStage(int round, string stage) => QueryStages("WHERE round = $r AND name = $n", ("$r", round), ("$n", stage)).FirstOrDefault();
+    public StageRecord? GetStage(int round, string stage) => QueryStages("AND round = @r AND name = @n", ("@r", round), ("@n", stage)).FirstOrDefault();
 
     /// <summary>Every stage record, by round then start time.</summary>
     public IReadOnlyList<StageRecord> Stages() => QueryStages("ORDER BY round, started");
 
     List<StageRecord> QueryStages(string where, params (string, object?)[] args)
     {
-        using var cmd = Command($"SELECT round, name, status, started, ended, outputs, error, attempts FROM stages {where}", args);
+        using var cmd = Command($"SELECT round, name, status, started, ended, outputs, error, attempts FROM stages WHERE run_id = @run {where}", args);
         using var r = cmd.ExecuteReader();
         var list = new List<StageRecord>();
         while (r.Read())

@@ -5,9 +5,13 @@ using LlamaDuo.Pipeline.Store;
 
 namespace LlamaDuo.Pipeline.Tests.Store;
 
-public class RunStoreTests
+/// <summary>
+/// What every run store must do, run against each backend: the folder's SQLite run.db and a real PostgreSQL server
+/// (<see cref="PostgresRunStoreTests"/>).
+/// </summary>
+public abstract class RunStoreContract
 {
-    static RunStore NewStore(TempDir dir, string id = "20261128-100000-t") => RunStore.Create(new RunFolder(Path.Combine(dir.Path, id)), "t");
+    protected abstract RunStore NewStore(TempDir dir, string id = "20261128-100000-t");
 
     [Fact]
     public void Create_makes_the_layout_and_Open_finds_the_run_again()
@@ -23,7 +27,8 @@ public class RunStoreTests
         Assert.True(Directory.Exists(folder.ExportDir));
         Assert.EndsWith("round-03/judgements.jsonl", folder.RoundFile(3, "judgements.jsonl"));
         using var again = RunStore.Open(folder.Root);
-        Assert.Equal(("20261128-100000-t", "t", RunStatus.Running), (again.Run.Id, again.Run.Task, again.Run.Status));
+        Assert.StartsWith("20261128-100000-t", again.Run.Id);
+        Assert.Equal(("t", RunStatus.Running), (again.Run.Task, again.Run.Status));
         Assert.Throws<InputException>(() => RunStore.Open(dir.Path));
     }
 
@@ -124,3 +129,22 @@ public class RunStoreTests
         Assert.Equal(2, reader.Rounds().Count);
     }
 }
+
+/// <summary>The run store in the run folder's run.db.</summary>
+public sealed class SqliteRunStoreTests : RunStoreContract
+{
+    protected override RunStore NewStore(TempDir dir, string id = "20261128-100000-t") => RunStore.Create(new RunFolder(Path.Combine(dir.Path, id)), "t");
+
+    [Fact]
+    public void The_run_id_is_kept_when_the_folder_is_moved()
+    {
+        using var dir = new TempDir();
+        using (var store = NewStore(dir)) store.RecordRound(new RoundMetrics(0, 1, 1, 0, 0, null, null, false, "x"));
+        var moved = Path.Combine(dir.Path, "moved");
+        Directory.Move(Path.Combine(dir.Path, "20261128-100000-t"), moved);
+        using var again = RunStore.Open(moved);
+        Assert.Equal("20261128-100000-t", again.Run.Id);
+        Assert.Single(again.Rounds());
+    }
+}
+
