@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LlamaDuo.Service.Batch;
 using LlamaDuo.Service.Middleware;
 using LlamaDuo.Service.Providers;
 using Microsoft.Extensions.AI;
@@ -7,7 +8,8 @@ namespace LlamaDuo.Service.Ledger;
 
 /// <summary>
 /// The outermost layer: records every call (answered, cached or failed) in a <see cref="CallLedger"/> with its
-/// stage label, tokens from the response's usage, dollars from the price table, latency and attempt count.
+/// stage label, tokens from the response's usage, dollars from the price table (the batch price for an answer that
+/// carries <see cref="BatchTags.BatchId"/>), latency and attempt count.
 /// </summary>
 public sealed class LedgerChatClient(IChatClient inner, CallLedger ledger, PriceTable prices, string provider, string model, string? secret = null)
     : DelegatingChatClient(inner)
@@ -28,9 +30,11 @@ public sealed class LedgerChatClient(IChatClient inner, CallLedger ledger, Price
             var attempts = !hit && response.AdditionalProperties?.TryGetValue(ServiceCallTags.Attempts, out var a) == true && a is int n ? n : hit ? 0 : 1;
             var input = response.Usage?.InputTokenCount ?? 0;
             var output = response.Usage?.OutputTokenCount ?? 0;
-            var dollars = hit ? 0m : prices.Find(calledModel)?.Cost(input, output);
+            var batch = hit ? null : BatchTags.BatchIdOf(response);
+            var price = prices.Find(calledModel);
+            var dollars = hit ? 0m : batch is null ? price?.Cost(input, output) : price?.BatchCost(input, output);
             ledger.Record(new LedgerEntry(DateTimeOffset.UtcNow, stage, provider, calledModel, input, output, dollars, hit,
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempts, true, null));
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempts, true, null, batch));
             return response;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

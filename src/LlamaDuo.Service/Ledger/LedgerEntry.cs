@@ -4,7 +4,9 @@ namespace LlamaDuo.Service.Ledger;
 
 /// <summary>
 /// One service call as the ledger records it (one JSON line). <see cref="Attempts"/> counts HTTP requests made,
-/// 0 for a cache hit. <see cref="Dollars"/> is null when the model has no price; 0 for a cache hit.
+/// 0 for a cache hit. <see cref="Dollars"/> is null when the model has no price; 0 for a cache hit. <see cref="Batch"/>
+/// is the provider batch that answered the call (priced at the batch price), null for a synchronous call; lines
+/// written before it existed read back as null.
 /// </summary>
 public sealed record LedgerEntry(
     [property: JsonPropertyName("time")] DateTimeOffset Time,
@@ -18,4 +20,5 @@ public sealed record LedgerEntry(
     [property: JsonPropertyName("latency_ms")] double LatencyMs,
     [property: JsonPropertyName("attempts")] int Attempts,
     [property: JsonPropertyName("ok")] bool Ok,
-    [property: JsonPropertyName("error")] string? Error);
+    [property: JsonPropertyName("error")] string? Error,
+    [property: JsonPropertyName("batch"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Batch = null);

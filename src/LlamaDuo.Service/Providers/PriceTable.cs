@@ -47,6 +47,10 @@ public sealed class PriceTable
         return new PriceTable(merged);
     }
 
+    /// <summary>A copy of this table in which every entry's batch calls cost <paramref name="factor"/> of the list price.</summary>
+    public PriceTable WithBatchFactor(decimal factor) =>
+        new(_prices.ToDictionary(p => p.Key, p => p.Value with { BatchFactor = factor }));
+
     /// <summary>The price for a model id, or null when no entry matches (the ledger then records no dollars).</summary>
     public ModelPrice? Find(string model)
     {

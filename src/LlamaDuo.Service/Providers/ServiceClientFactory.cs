@@ -1,3 +1,4 @@
+using LlamaDuo.Service.Batch;
 using LlamaDuo.Service.Cache;
 using LlamaDuo.Service.Ledger;
 using LlamaDuo.Service.Middleware;
@@ -9,6 +10,8 @@ namespace LlamaDuo.Service.Providers;
 /// Builds a <see cref="ServiceClient"/> from <see cref="ServiceOptions"/>. Validation runs first, so a bad config
 /// (unknown provider, unset key variable, malformed price) fails with an InputException before any call.
 /// The stack, outermost first: ledger, cache, logging, retries, limits, attempt timeout, provider SDK, HTTP observer.
+/// In batch mode: ledger, cache, logging, <see cref="BatchingChatClient"/> (which polls and retries its own requests;
+/// per-call timeouts and rate limits do not apply to a batch that may run for hours).
 /// </summary>
 public static class ServiceClientFactory
 {
@@ -30,6 +33,8 @@ public static class ServiceClientFactory
         var ownsCache = parts.Cache is null;
         var cache = parts.Cache ?? (options.CachePath is null ? null : new ResponseCache(options.CachePath));
 
+        if (options.Batch.Enabled) return CreateBatching(options, parts, apiKey, prices, http, ledger, cache, ownsLedger, ownsCache);
+
         var builder = new ChatClientBuilder(ProviderClients.Create(options, apiKey, http))
             .UseLedger(ledger, prices, options.Provider, options.Model, apiKey);
         if (cache is not null) builder.UseResponseCache(cache, options.Provider, options.ResolvedBaseUrl, options.Model);
@@ -47,6 +52,31 @@ public static class ServiceClientFactory
         return new ServiceClient(builder.Build(), options, ledger, cache, () =>
         {
             http.Dispose();
+            if (ownsLedger) ledger.Dispose();
+            if (ownsCache) cache?.Dispose();
+        });
+    }
+
+    static ServiceClient CreateBatching(ServiceOptions options, ServiceClientParts parts, string? apiKey, PriceTable prices, HttpClient http,
+        CallLedger ledger, ResponseCache? cache, bool ownsLedger, bool ownsCache)
+    {
+        var ownedJournal = parts.BatchJournal is null && options.Batch.JournalPath is { } path ? new JsonlBatchJournal(path) : null;
+        var journal = parts.BatchJournal ?? ownedJournal ?? (IBatchJournal)new MemoryBatchJournal();
+        IBatchApi api = options.Provider == ServiceProviders.Anthropic
+            ? new AnthropicBatchApi(http, options.ResolvedBaseUrl, apiKey)
+            : new OpenAiBatchApi(http, options.ResolvedBaseUrl, apiKey ?? ProviderClients.NoKey, options.Provider);
+        // Custom ids are the cache keys: stable across processes, 64 hex digits (Anthropic allows [a-zA-Z0-9_-]{1,64}).
+        var batching = new BatchingChatClient(api, journal, options.Batch,
+            (messages, o) => CacheKey.Compute(options.Provider, options.ResolvedBaseUrl, options.Model, messages, o),
+            options.Model, parts.BatchProgress);
+
+        var builder = new ChatClientBuilder(batching).UseLedger(ledger, prices, options.Provider, options.Model, apiKey);
+        if (cache is not null) builder.UseResponseCache(cache, options.Provider, options.ResolvedBaseUrl, options.Model);
+        if (parts.LoggerFactory is not null) builder.UseLogging(parts.LoggerFactory);
+        return new ServiceClient(builder.Build(), options, ledger, cache, () =>
+        {
+            http.Dispose();
+            ownedJournal?.Dispose();
             if (ownsLedger) ledger.Dispose();
             if (ownsCache) cache?.Dispose();
         });

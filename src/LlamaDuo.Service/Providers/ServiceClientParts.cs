@@ -1,3 +1,4 @@
+using LlamaDuo.Service.Batch;
 using LlamaDuo.Service.Cache;
 using LlamaDuo.Service.Ledger;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,15 @@ public sealed record ServiceClientParts
 
     /// <summary>The innermost HTTP handler; defaults to a pooled SocketsHttpHandler.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
+
+    /// <summary>
+    /// Batch mode: where batch ids are kept across processes (the run store). Null = a JSONL journal at
+    /// options.Batch.JournalPath, else an in-memory one. Not disposed by the client.
+    /// </summary>
+    public IBatchJournal? BatchJournal { get; init; }
+
+    /// <summary>Batch mode: one line per batch event (submitted, progress, ended, attached).</summary>
+    public Action<string>? BatchProgress { get; init; }
 
     /// <summary>Jitter source for retry backoff; defaults to Random.Shared.</summary>
     public Random? Jitter { get; init; }

@@ -1,11 +1,13 @@
 using LlamaDuo.Core.Errors;
+using LlamaDuo.Service.Batch;
 
 namespace LlamaDuo.Service.Providers;
 
 /// <summary>
 /// One service LLM and the middleware around it. Config keys (YAML): provider, model, base_url, api_key_env,
 /// timeout_s, max_retries,
-/// retry_base_delay_s, retry_max_delay_s, requests_per_minute, tokens_per_minute, max_concurrency, prices, cache_path, ledger_path.
+/// retry_base_delay_s, retry_max_delay_s, requests_per_minute, tokens_per_minute, max_concurrency, prices, cache_path, ledger_path,
+/// batch.
 /// The API key itself never appears here: only the NAME of the environment variable that holds it.
 /// </summary>
 public sealed record ServiceOptions
@@ -52,6 +54,9 @@ public sealed record ServiceOptions
     /// <summary>JSONL ledger file; null = in-memory ledger only.</summary>
     public string? LedgerPath { get; init; }
 
+    /// <summary>Provider batch mode (OpenAI Batch, Anthropic Message Batches); off by default.</summary>
+    public BatchOptions Batch { get; init; } = new();
+
     /// <summary>The base URL after per-provider defaults.</summary>
     public string ResolvedBaseUrl => BaseUrl ?? ServiceProviders.DefaultBaseUrl(Provider) ?? "";
 
@@ -82,14 +87,31 @@ public sealed record ServiceOptions
         if (RequestsPerMinute < 0) throw new InputException("requests_per_minute must be >= 0 (0 = no limit)", field: "requests_per_minute", value: RequestsPerMinute.ToString());
         if (TokensPerMinute < 0) throw new InputException("tokens_per_minute must be >= 0 (0 = no limit)", field: "tokens_per_minute", value: TokensPerMinute.ToString());
         if (MaxConcurrency < 1) throw new InputException("max_concurrency must be >= 1", field: "max_concurrency", value: MaxConcurrency.ToString());
+        ValidateBatch();
         _ = ResolvePrices();
         return ReadApiKey(environment);
     }
 
-    /// <summary>The default price table with this config's overrides applied (throws on a malformed override).</summary>
-    public PriceTable ResolvePrices() =>
-        Prices is null ? PriceTable.Defaults
+    /// <summary>The default price table with this config's overrides and batch price factor applied (throws on a malformed override).</summary>
+    public PriceTable ResolvePrices()
+    {
+        var table = Prices is null ? PriceTable.Defaults
             : PriceTable.Defaults.With(Prices.Select(p => KeyValuePair.Create(p.Key, PriceTable.ParseOverride(p.Key, p.Value))));
+        return Batch.PriceFactor is { } factor ? table.WithBatchFactor((decimal)factor) : table;
+    }
+
+    void ValidateBatch()
+    {
+        if (Batch.PriceFactor is < 0 or > 1)
+            throw new InputException("batch.price_factor must be in [0, 1] (0.5 = half the list price)", field: "batch.price_factor", value: Batch.PriceFactor.ToString());
+        if (!Batch.Enabled) return;
+        if (Provider == ServiceProviders.Gemini)
+            throw new InputException("batch mode supports openai, anthropic, openai-compatible and demo; Gemini's batch API is not supported: set batch.enabled: false",
+                field: "batch", value: Provider);
+        if (Batch.PollS <= 0) throw new InputException("batch.poll_s must be > 0", field: "batch.poll_s", value: Batch.PollS.ToString());
+        if (Batch.MaxRequests < 1) throw new InputException("batch.max_requests must be >= 1", field: "batch.max_requests", value: Batch.MaxRequests.ToString());
+        if (Batch.WindowMs < 0) throw new InputException("batch.window_ms must be >= 0", field: "batch.window_ms", value: Batch.WindowMs.ToString());
+    }
 
     string? ReadApiKey(Func<string, string?> environment)
     {
