@@ -20,6 +20,11 @@ internal static class ConfigValidator
         }
 
         Require(!string.IsNullOrWhiteSpace(c.Task.Name), "task.name", c.Task.Name, "must not be empty");
+        if (c.Store.Connection is { } connection)
+        {
+            try { _ = LlamaDuo.Pipeline.Store.StoreLocation.Postgres(connection); }
+            catch (InputException e) { Require(false, "store.connection", e.Value, e.Message); }
+        }
         Require(!string.IsNullOrWhiteSpace(c.Data.Path), "data.path", c.Data.Path, "is required: the coverage dataset file or folder");
         Require(c.Data.TestRatio is > 0 and < 1, "data.test_ratio", c.Data.TestRatio, "must be between 0 and 1 (exclusive)");
         Require(c.Data.MinTrainRows >= 1, "data.min_train_rows", c.Data.MinTrainRows, "must be at least 1");

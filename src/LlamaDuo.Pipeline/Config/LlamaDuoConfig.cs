@@ -20,6 +20,7 @@ public sealed record LlamaDuoConfig
     public SynthesisOptions Synthesis { get; init; } = new();
     public LoopOptions Loop { get; init; } = new();
     public ExportOptions Export { get; init; } = new();
+    public StoreOptions Store { get; init; } = new();
 
     /// <summary>Name of the built-in student that is fetched into the cache rather than read from a path.</summary>
     public const string BuiltInStudent = "stories15m";
@@ -74,5 +75,5 @@ public sealed record LlamaDuoConfig
         "Resolved LlamaDuo config: every key with the value this run used (defaults filled in).\nSee docs/pipeline.md for what each key means.");
 
     /// <summary>Writes <see cref="ToYaml"/> to a file atomically.</summary>
-    public void Save(string path) => Store.AtomicFile.WriteAllText(path, ToYaml());
+    public void Save(string path) => LlamaDuo.Pipeline.Store.AtomicFile.WriteAllText(path, ToYaml());
 }

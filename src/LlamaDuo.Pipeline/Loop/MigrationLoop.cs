@@ -2,6 +2,7 @@ using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Pipeline.Data;
 using LlamaDuo.Pipeline.Report;
 using LlamaDuo.Pipeline.Store;
+using LlamaDuo.Service.Cache;
 using LlamaDuo.Service.Judge;
 using LlamaDuo.Service.Providers;
 using StoreSummary = LlamaDuo.Pipeline.Store.ScoreSummary;
@@ -22,12 +23,16 @@ public static class MigrationLoop
         string? onlyStage = null)
     {
         var folder = new RunFolder(Path.GetFullPath(runDir)).Create();
-        using var store = RunStore.Create(folder, config.Task.Name);
+        using var store = RunStore.Create(folder, config.Task.Name, config.Store.Location());
         SaveOrCheckConfig(config, folder);
+        // With a shared store the response cache is shared too: a teammate's identical judge call is already paid for.
+        using var sharedCache = config.Store.Connection is { } shared ? ResponseCache.Postgres(shared) : null;
         // Validates provider, model and key variable before any stage runs: a bad service config costs nothing.
-        using var service = ServiceClientFactory.Create(ConfigMapping.Service(config, Path.Combine(folder.Root, "cache.db"), folder.LedgerPath));
+        using var service = ServiceClientFactory.Create(ConfigMapping.Service(config, Path.Combine(folder.Root, "cache.db"), folder.LedgerPath),
+            new ServiceClientParts { Cache = sharedCache });
         using var secondJudge = config.Judge.SecondJudge is { } second
-            ? ServiceClientFactory.Create(ConfigMapping.SecondJudge(config, second, Path.Combine(folder.Root, "cache.db"), Path.Combine(folder.Root, "ledger-second-judge.jsonl")))
+            ? ServiceClientFactory.Create(ConfigMapping.SecondJudge(config, second, Path.Combine(folder.Root, "cache.db"), Path.Combine(folder.Root, "ledger-second-judge.jsonl")),
+                new ServiceClientParts { Cache = sharedCache })
             : null;
         var ctx = new LoopContext(config, store, service, log) { OnlyStage = onlyStage };
         store.SetStatus(RunStatus.Running);

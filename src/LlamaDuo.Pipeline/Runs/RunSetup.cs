@@ -3,7 +3,7 @@ using LlamaDuo.Pipeline.Store;
 
 namespace LlamaDuo.Pipeline.Runs;
 
-/// <summary>Creates or reopens the run folder for a config: the folder, run.db, and the resolved config.yaml.</summary>
+/// <summary>Creates or reopens the run folder for a config: the folder, its run store (run.db or the shared database), and the resolved config.yaml.</summary>
 public static class RunSetup
 {
     /// <summary>
@@ -15,7 +15,7 @@ public static class RunSetup
     {
         var dir = runDir ?? Path.Combine(runsRoot, RunFolder.NewId(config.Task.Name, DateTimeOffset.UtcNow));
         var folder = new RunFolder(Path.GetFullPath(dir));
-        var store = RunStore.Create(folder, config.Task.Name);
+        var store = RunStore.Create(folder, config.Task.Name, config.Store.Location());
         if (!File.Exists(folder.ConfigPath)) config.Save(folder.ConfigPath);
         return store;
     }

@@ -42,7 +42,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             config = LlamaDuoConfig.Load(settings.Config);
 
         var runDir = settings.RunDir ?? Path.Combine("runs", RunFolder.NewId(config.Task.Name, DateTimeOffset.UtcNow));
-        if (!settings.Resume && File.Exists(new RunFolder(Path.GetFullPath(runDir)).DbPath))
+        if (!settings.Resume && RunStore.IsRunFolder(Path.GetFullPath(runDir)))
             throw new InputException("the run folder already holds a run; pass --resume to continue it, or choose another --run-dir", runDir);
         var outcome = await MigrationLoop.RunAsync(config, runDir, Console.Out, cancellationToken, settings.Init ? "ingest" : null);
         if (settings.Init)

@@ -9,4 +9,8 @@ public sealed class RunsSettings : CommandSettings
     [CommandOption("--root <DIR>")]
     [Description("Folder that holds the run folders (default ./runs).")]
     public string Root { get; init; } = LlamaDuo.Pipeline.Runs.RunIndex.DefaultRoot;
+
+    [CommandOption("--store <CONNECTION>")]
+    [Description("List every run in a shared PostgreSQL store instead (an Npgsql connection string without password; the password comes from PGPASSWORD or ~/.pgpass).")]
+    public string? Store { get; init; }
 }
