@@ -9,11 +9,15 @@ public class InputException : Exception
     public InputException(string message, string? file = null, int? line = null, string? field = null, string? value = null, Exception? inner = null)
         : base(Compose(message, file, line, field, value), inner)
     {
+        Reason = message;
         File = file;
         Line = line;
         Field = field;
         Value = value;
     }
+
+    /// <summary>What is wrong and what to do, without the location (for re-raising with a better one).</summary>
+    public string Reason { get; }
 
     /// <summary>The file that holds the bad input, when there is one.</summary>
     public string? File { get; }

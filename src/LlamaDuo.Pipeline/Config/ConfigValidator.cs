@@ -23,7 +23,7 @@ internal static class ConfigValidator
         if (c.Store.Connection is { } connection)
         {
             try { _ = LlamaDuo.Pipeline.Store.StoreLocation.Postgres(connection); }
-            catch (InputException e) { Require(false, "store.connection", e.Value, e.Message); }
+            catch (InputException e) { Require(false, "store.connection", e.Value, e.Reason); }
         }
         Require(!string.IsNullOrWhiteSpace(c.Data.Path), "data.path", c.Data.Path, "is required: the coverage dataset file or folder");
         Require(c.Data.TestRatio is > 0 and < 1, "data.test_ratio", c.Data.TestRatio, "must be between 0 and 1 (exclusive)");

@@ -133,6 +133,16 @@ public class LlamaDuoConfigTests
     }
 
     [Fact]
+    public void A_store_connection_with_a_password_names_key_and_line_and_hides_the_password()
+    {
+        var e = Assert.Throws<InputException>(() => LlamaDuoConfig.Parse(Minimal + "store:\n  connection: \"Host=db;Username=me;Password=hunter2\"\n"));
+        Assert.Equal(("store.connection", 4), (e.Field, e.Line));
+        Assert.Contains("PGPASSWORD", e.Message);
+        Assert.DoesNotContain("hunter2", e.Message);
+        Assert.Equal("Host=db;Username=me", LlamaDuoConfig.Parse(Minimal + "store: {connection: \"Host=db;Username=me\"}\n").Store.Connection);
+    }
+
+    [Fact]
     public void Duplicate_key_is_an_error()
     {
         var e = Assert.Throws<InputException>(() => LlamaDuoConfig.Parse("data:\n  path: x\n  path: y\n"));
