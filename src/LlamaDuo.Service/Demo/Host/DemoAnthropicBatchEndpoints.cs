@@ -20,6 +20,8 @@ sealed partial class DemoAnthropicBatchEndpoints(DemoBatchAnswerer answerer, Dem
 {
     readonly ConcurrentDictionary<string, (JsonObject Batch, StringBuilder Results)> _batches = new();
     int _next;
+    // Ids are unique across server starts, as real ones are: a restarted server must not reuse an old batch id.
+    readonly string _server = Guid.NewGuid().ToString("N")[..8] + "_";
 
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$")]
     private static partial Regex CustomIdPattern();
@@ -43,7 +45,7 @@ sealed partial class DemoAnthropicBatchEndpoints(DemoBatchAnswerer answerer, Dem
             parsed.Add(request.Value);
         }
 
-        var id = $"msgbatch_demo{Interlocked.Increment(ref _next)}";
+        var id = $"msgbatch_demo{_server}{Interlocked.Increment(ref _next)}";
         var created = DateTimeOffset.UtcNow;
         var batch = new JsonObject
         {

@@ -20,6 +20,8 @@ sealed class DemoOpenAiBatchEndpoints(DemoBatchAnswerer answerer, DemoServiceSta
     readonly ConcurrentDictionary<string, (string Name, string Purpose, byte[] Bytes, long Created)> _files = new();
     readonly ConcurrentDictionary<string, JsonObject> _batches = new();
     int _next;
+    // Ids are unique across server starts, as real ones are: a restarted server must not reuse an old batch id.
+    readonly string _server = Guid.NewGuid().ToString("N")[..8] + "_";
 
     public async Task UploadFile(HttpContext http)
     {
@@ -66,7 +68,7 @@ sealed class DemoOpenAiBatchEndpoints(DemoBatchAnswerer answerer, DemoServiceSta
         if (!_files.TryGetValue(inputFile, out var file)) { await Error(http, 400, $"No such File object: {inputFile}", "input_file_id"); return; }
         if (file.Purpose != "batch") { await Error(http, 400, $"File {inputFile} has purpose '{file.Purpose}', expected 'batch'.", "input_file_id"); return; }
 
-        var id = $"batch_demo{Interlocked.Increment(ref _next)}";
+        var id = $"batch_demo{_server}{Interlocked.Increment(ref _next)}";
         var created = Now();
         var batch = new JsonObject
         {
