@@ -49,6 +49,10 @@ internal static class RunSchema
         CREATE TABLE IF NOT EXISTS losses(
           run_id TEXT NOT NULL, round INTEGER NOT NULL, step INTEGER NOT NULL, loss {real} NOT NULL, learning_rate {real},
           PRIMARY KEY(run_id, round, step));
+        CREATE TABLE IF NOT EXISTS batches(
+          run_id TEXT NOT NULL, id TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, stage TEXT NOT NULL,
+          status TEXT NOT NULL, custom_ids TEXT NOT NULL, created TEXT NOT NULL, ended TEXT, detail TEXT,
+          PRIMARY KEY(run_id, id));
         CREATE TABLE IF NOT EXISTS synthesis_drops(
           run_id TEXT NOT NULL, round INTEGER NOT NULL, reason TEXT NOT NULL, count INTEGER NOT NULL,
           PRIMARY KEY(run_id, round, reason));

@@ -2,6 +2,7 @@ using LlamaDuo.Core.Data;
 using LlamaDuo.Core.Errors;
 using LlamaDuo.Pipeline.Data;
 using LlamaDuo.Pipeline.Store;
+using LlamaDuo.Service.Batch;
 
 namespace LlamaDuo.Pipeline.Tests.Store;
 
@@ -115,6 +116,33 @@ public abstract class RunStoreContract
         store.RecordSynthesisDrops(1, new Dictionary<string, int> { ["near-duplicate"] = 4, ["contaminated"] = 1 });
         store.RecordSynthesisDrops(1, new Dictionary<string, int> { ["near-duplicate"] = 5 });
         Assert.Equal([new SynthesisDrop(1, "contaminated", 1), new SynthesisDrop(1, "near-duplicate", 5)], store.SynthesisDrops());
+    }
+
+    [Fact]
+    public void Provider_batches_are_journaled_so_a_reopened_run_finds_the_open_ones()
+    {
+        using var dir = new TempDir();
+        var t0 = new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero);
+        string root;
+        using (var store = NewStore(dir))
+        {
+            root = store.Folder.Root;
+            var journal = store.Batches;
+            journal.Upsert(new BatchRecord("batch_a", "openai", "gpt-4o", "judge", BatchStatuses.Submitted, ["k1", "k2"], t0, null, null));
+            journal.Upsert(new BatchRecord("msgbatch_b", "anthropic", "claude-sonnet-4", "synth", BatchStatuses.Submitted, ["k3"], t0.AddMinutes(1), null, null));
+            journal.Upsert(new BatchRecord("batch_a", "openai", "gpt-4o", "judge", BatchStatuses.Consumed, ["k1", "k2"], t0, t0.AddMinutes(5), "2 ok"));
+        }
+        // What a process restarted with --resume sees: only the batch still waiting on the provider.
+        using var reopened = RunStore.Open(root);
+        var open = Assert.Single(reopened.Batches.ListOpen());
+        Assert.Equal(("msgbatch_b", "anthropic", t0.AddMinutes(1)), (open.Id, open.Provider, open.Created));
+        Assert.Equal(["k3"], open.CustomIds);
+        var all = reopened.AllBatches();
+        Assert.Equal(["batch_a", "msgbatch_b"], all.Select(b => b.Id));
+        Assert.Equal((BatchStatuses.Consumed, t0.AddMinutes(5), "2 ok"), (all[0].Status, all[0].Ended, all[0].Detail));
+        // Writes from other threads (the batching client's pollers) each use their own connection.
+        Parallel.For(0, 8, i => reopened.Batches.Upsert(new BatchRecord($"batch_p{i}", "openai", "gpt-4o", "judge", BatchStatuses.Submitted, [$"p{i}"], t0, null, null)));
+        Assert.Equal(9, reopened.Batches.ListOpen().Count);
     }
 
     [Fact]
