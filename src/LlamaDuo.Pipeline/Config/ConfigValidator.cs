@@ -72,6 +72,11 @@ internal static class ConfigValidator
         Require(s.TimeoutSeconds >= 1, "service.timeout_seconds", s.TimeoutSeconds, "must be at least 1");
         Require(s.Prices.InputPerMillion is null or >= 0, "service.prices.input_per_million", s.Prices.InputPerMillion, "must not be negative");
         Require(s.Prices.OutputPerMillion is null or >= 0, "service.prices.output_per_million", s.Prices.OutputPerMillion, "must not be negative");
+        Require(!s.Batch.Enabled || s.Provider != ServiceProvider.Gemini, "service.batch.enabled", s.Batch.Enabled, "is not supported with service.provider gemini (batch mode speaks OpenAI Batch and Anthropic Message Batches); set it to false");
+        Require(s.Batch.PollS > 0, "service.batch.poll_s", s.Batch.PollS, "must be positive");
+        Require(s.Batch.MaxRequests >= 1, "service.batch.max_requests", s.Batch.MaxRequests, "must be at least 1");
+        Require(s.Batch.WindowMs >= 0, "service.batch.window_ms", s.Batch.WindowMs, "must not be negative");
+        Require(s.Batch.PriceFactor is null or (>= 0 and <= 1), "service.batch.price_factor", s.Batch.PriceFactor, "must be in [0, 1] (0.5 = half the list price)");
 
         var j = c.Judge;
         Require(j.Rounds >= 1, "judge.rounds", j.Rounds, "must be at least 1");

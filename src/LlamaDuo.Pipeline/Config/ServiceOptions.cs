@@ -29,4 +29,7 @@ public sealed record ServiceOptions
 
     /// <summary>Price override for cost accounting.</summary>
     public PriceOverride Prices { get; init; } = new();
+
+    /// <summary>Provider batch mode for judge and synthesis calls.</summary>
+    public ServiceBatchOptions Batch { get; init; } = new();
 }

@@ -15,7 +15,7 @@ namespace LlamaDuo.Pipeline.Loop;
 /// </summary>
 public static class ConfigMapping
 {
-    public static SvcOptions Service(LlamaDuoConfig config, string cachePath, string ledgerPath) => new()
+    public static SvcOptions Service(LlamaDuoConfig config, string cachePath, string ledgerPath, string? batchJournalPath = null) => new()
     {
         Provider = ProviderName(config.Service.Provider),
         Model = config.Service.Model,
@@ -29,17 +29,38 @@ public static class ConfigMapping
         Prices = PriceOverrides(config),
         CachePath = config.Service.Cache ? cachePath : null,
         LedgerPath = ledgerPath,
+        Batch = new LlamaDuo.Service.Batch.BatchOptions
+        {
+            Enabled = config.Service.Batch.Enabled,
+            PollS = config.Service.Batch.PollS,
+            MaxRequests = config.Service.Batch.MaxRequests,
+            WindowMs = config.Service.Batch.WindowMs,
+            PriceFactor = config.Service.Batch.PriceFactor,
+            JournalPath = batchJournalPath,
+        },
     };
 
-    public static SvcOptions SecondJudge(LlamaDuoConfig config, SecondJudgeOptions second, string cachePath, string ledgerPath) =>
-        Service(config, cachePath, ledgerPath) with
+    /// <summary>
+    /// Calls the judge and synthesizer keep in flight: the rate-limit concurrency, or in batch mode every request at
+    /// once (up to batch.max_requests), so that one judge round or synthesis wave lands in one provider batch.
+    /// </summary>
+    public static int ServiceConcurrency(LlamaDuoConfig config) =>
+        config.Service.Batch.Enabled ? Math.Max(1, config.Service.Batch.MaxRequests) : Math.Max(1, config.Service.Limits.Concurrency);
+
+    /// <summary>The second judge's client options; it batches like the primary one, except on Gemini, which has no batch support here.</summary>
+    public static SvcOptions SecondJudge(LlamaDuoConfig config, SecondJudgeOptions second, string cachePath, string ledgerPath, string? batchJournalPath = null)
+    {
+        var primary = Service(config, cachePath, ledgerPath, batchJournalPath);
+        return primary with
         {
             Provider = ProviderName(second.Provider),
             Model = second.Model,
             BaseUrl = second.BaseUrl,
             ApiKeyEnv = second.ApiKeyEnv,
             Prices = null,
+            Batch = primary.Batch with { Enabled = primary.Batch.Enabled && second.Provider != ServiceProvider.Gemini },
         };
+    }
 
     static IReadOnlyDictionary<string, string>? PriceOverrides(LlamaDuoConfig config)
     {
@@ -98,7 +119,7 @@ public static class ConfigMapping
         Rounds = config.Judge.Rounds,
         Temperature = (float)config.Judge.Temperature,
         ModelId = modelId,
-        MaxConcurrentCalls = Math.Max(1, config.Service.Limits.Concurrency),
+        MaxConcurrentCalls = ServiceConcurrency(config),
     };
 
     public static SvcJudge.JudgeRunOptions JudgeRun(LlamaDuoConfig config)
@@ -106,7 +127,7 @@ public static class ConfigMapping
         var pass = config.Judge.Pass;
         return new SvcJudge.JudgeRunOptions
         {
-            MaxConcurrentRows = Math.Max(1, config.Service.Limits.Concurrency),
+            MaxConcurrentRows = ServiceConcurrency(config),
             RowThreshold = pass.CoverageThreshold,
             PassRule = new SvcJudge.PassRule
             {
@@ -138,7 +159,7 @@ public static class ConfigMapping
         SeedsPerCall = config.Synthesis.SeedCount,
         Temperature = (float)config.Synthesis.Temperature,
         ModelId = modelId,
-        MaxConcurrentCalls = Math.Max(1, config.Service.Limits.Concurrency),
+        MaxConcurrentCalls = ServiceConcurrency(config),
     };
 
     public static SvcDedup Dedup(LlamaDuoConfig config)
