@@ -28,14 +28,12 @@ public static class MigrationLoop
         // With a shared store the response cache is shared too: a teammate's identical judge call is already paid for.
         using var sharedCache = config.Store.Connection is { } shared ? ResponseCache.Postgres(shared) : null;
         // Validates provider, model and key variable before any stage runs: a bad service config costs nothing.
-        // Batch mode keeps its batch ids in batches*.jsonl (until the run store holds them), so --resume attaches to them.
-        using var service = ServiceClientFactory.Create(ConfigMapping.Service(config, Path.Combine(folder.Root, "cache.db"), folder.LedgerPath,
-                Path.Combine(folder.Root, "batches.jsonl")),
-            new ServiceClientParts { Cache = sharedCache, BatchProgress = line => log.WriteLine($"[batch] {line}") });
+        // Batch mode keeps its batch ids in the run store (table batches), so --resume attaches to a batch still running.
+        using var service = ServiceClientFactory.Create(ConfigMapping.Service(config, Path.Combine(folder.Root, "cache.db"), folder.LedgerPath),
+            new ServiceClientParts { Cache = sharedCache, BatchJournal = store.Batches, BatchProgress = line => log.WriteLine($"[batch] {line}") });
         using var secondJudge = config.Judge.SecondJudge is { } second
-            ? ServiceClientFactory.Create(ConfigMapping.SecondJudge(config, second, Path.Combine(folder.Root, "cache.db"), Path.Combine(folder.Root, "ledger-second-judge.jsonl"),
-                    Path.Combine(folder.Root, "batches-second-judge.jsonl")),
-                new ServiceClientParts { Cache = sharedCache, BatchProgress = line => log.WriteLine($"[batch] second judge: {line}") })
+            ? ServiceClientFactory.Create(ConfigMapping.SecondJudge(config, second, Path.Combine(folder.Root, "cache.db"), Path.Combine(folder.Root, "ledger-second-judge.jsonl")),
+                new ServiceClientParts { Cache = sharedCache, BatchJournal = store.Batches, BatchProgress = line => log.WriteLine($"[batch] second judge: {line}") })
             : null;
         var ctx = new LoopContext(config, store, service, log) { OnlyStage = onlyStage };
         store.SetStatus(RunStatus.Running);

@@ -55,6 +55,11 @@ public class BatchModeTests
         var (_, dollars) = store.TotalSpend();
         Assert.Equal((double)paid.Sum(e => e.Dollars!.Value), dollars, 9);
         Assert.Contains("[batch] submitted batch", log.ToString());
-        Assert.True(File.Exists(Path.Combine(run, "batches.jsonl")));
+        // Every batch is journalled in the run store and, once its results were handed out, marked consumed.
+        var batches = store.AllBatches();
+        Assert.Equal(demo.Stats.BatchesCreated, batches.Count);
+        Assert.All(batches, b => Assert.Equal("consumed", b.Status));
+        Assert.Contains(batches, b => b.Stage == "judge");
+        Assert.Contains(batches, b => b.Stage == "synth");
     }
 }
