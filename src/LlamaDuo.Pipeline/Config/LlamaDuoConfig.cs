@@ -64,6 +64,7 @@ public sealed record LlamaDuoConfig
             throw new InputException($"not valid YAML ({e.Message}); look for an unclosed [ or {{", file, inner: e);
         }
         if (stream.Documents.Count > 1) throw new InputException("expected one YAML document, found several", file);
+        if (stream.Documents.Count == 1 && stream.Documents[0].RootNode is YamlMappingNode root) ConfigAliases.Apply(root, file);
         var binder = new YamlConfigBinder(file);
         var config = binder.BindRoot<LlamaDuoConfig>(stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode);
         ConfigValidator.Check(config, file, binder.Lines);

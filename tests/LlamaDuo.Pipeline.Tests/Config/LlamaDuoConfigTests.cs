@@ -143,6 +143,21 @@ public class LlamaDuoConfigTests
     }
 
     [Fact]
+    public void A_train_section_is_shorthand_for_the_student_trainer_keys()
+    {
+        var c = LlamaDuoConfig.Parse(Minimal + "train:\n  backend: external\n  external: {launcher: slurm}\n  epochs: 3\nstudent: {method: lora}\n");
+        Assert.Equal((TrainingBackend.External, ExternalLauncher.Slurm, 3), (c.Student.Backend, c.Student.External.Launcher, c.Student.Training.Epochs));
+        Assert.Contains("backend: external", c.ToYaml()); // written back under student:
+        Assert.DoesNotContain("train:", c.ToYaml());
+
+        var both = Assert.Throws<InputException>(() => LlamaDuoConfig.Parse(Minimal + "student: {backend: torch}\ntrain:\n  backend: external\n"));
+        Assert.Equal(("train.backend", 5), (both.Field, both.Line));
+        var wrong = Assert.Throws<InputException>(() => LlamaDuoConfig.Parse(Minimal + "train:\n  epocs: 3\n"));
+        Assert.Equal(4, wrong.Line);
+        Assert.Contains("epocs", wrong.Message);
+    }
+
+    [Fact]
     public void Duplicate_key_is_an_error()
     {
         var e = Assert.Throws<InputException>(() => LlamaDuoConfig.Parse("data:\n  path: x\n  path: y\n"));
