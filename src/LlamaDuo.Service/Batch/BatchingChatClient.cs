@@ -38,7 +38,9 @@ public sealed class BatchingChatClient : IChatClient
     }
 
     /// <summary>Batches submitted by this client (attached ones not counted).</summary>
-    public int Submitted { get; private set; }
+    public int Submitted => Volatile.Read(ref _submitted);
+
+    int _submitted;
 
     /// <inheritdoc/>
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -133,7 +135,7 @@ public sealed class BatchingChatClient : IChatClient
         var requests = ids.Select(id => byId[id][0].Request with { CustomId = id }).ToList();
         var stage = string.Join("+", ids.SelectMany(id => byId[id]).Select(c => c.Stage).Distinct().Order());
         var batchId = await Retry(() => _api.SubmitAsync(requests, _model, stage, ct), "submit", ct).ConfigureAwait(false);
-        Submitted++;
+        Interlocked.Increment(ref _submitted);
         var record = new BatchRecord(batchId, _api.Provider, _model, stage, BatchStatuses.Submitted, [.. ids.Order()],
             DateTimeOffset.UtcNow, null, null);
         _journal.Upsert(record);

@@ -62,4 +62,46 @@ public class BatchModeTests
         Assert.Contains(batches, b => b.Stage == "judge");
         Assert.Contains(batches, b => b.Stage == "synth");
     }
+
+    [Fact]
+    public async Task A_judge_stage_cancelled_while_its_batch_runs_attaches_to_that_batch_when_rerun()
+    {
+        using var temp = new RepoPaths.Temp();
+        // Slow phases, so the batch is still running when the stage is cancelled.
+        await using var demo = await DemoService.StartAsync(new DemoServiceOptions { Port = 0 }, [new DemoJudgeResponder(), new DemoSynthesisResponder()],
+            default, new DemoBatchOptions { StepMs = 1500 });
+        var fast = QuickstartConfig.Fast(demo.BaseUrl);
+        var config = fast with { Service = fast.Service with { Batch = new ServiceBatchOptions { Enabled = true, PollS = 0.1, WindowMs = 200 } } };
+        var run = Path.Combine(temp.Path, "run");
+        var log = new StringWriter();
+        foreach (var stage in new[] { "ingest", "train", "infer" })
+            await MigrationLoop.RunAsync(config, run, log, onlyStage: stage);
+
+        using var cancel = new CancellationTokenSource();
+        var watcher = new LineWatcher("[batch] submitted batch", cancel);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => MigrationLoop.RunAsync(config, run, watcher, cancel.Token, onlyStage: "judge"));
+        Assert.Equal(1, demo.Stats.BatchesCreated);
+        string batchId;
+        using (var store = RunStore.Open(run))
+            batchId = Assert.Single(store.Batches.ListOpen()).Id;
+
+        var rerun = new StringWriter();
+        var judged = await MigrationLoop.RunAsync(config, run, rerun, onlyStage: "judge");
+
+        Assert.Single(judged.Rounds);
+        Assert.Equal(1, demo.Stats.BatchesCreated); // attached, not paid again
+        Assert.Contains($"attaching to submitted batch {batchId}", rerun.ToString());
+        using var after = RunStore.Open(run);
+        Assert.Equal("consumed", Assert.Single(after.AllBatches()).Status);
+    }
+
+    /// <summary>A log that cancels the run when a line containing <paramref name="text"/> is written.</summary>
+    sealed class LineWatcher(string text, CancellationTokenSource cancel) : StringWriter
+    {
+        public override void WriteLine(string? value)
+        {
+            base.WriteLine(value);
+            if (value?.Contains(text, StringComparison.Ordinal) == true) cancel.Cancel();
+        }
+    }
 }
