@@ -95,6 +95,30 @@ public class BatchModeTests
         Assert.Equal("consumed", Assert.Single(after.AllBatches()).Status);
     }
 
+    [Fact]
+    public void Yaml_service_batch_binds_maps_and_is_checked()
+    {
+        var config = LlamaDuoConfig.Parse("""
+            data: {path: data.jsonl}
+            service:
+              provider: anthropic
+              model: claude-3-5-haiku-latest
+              batch: {enabled: true, poll_s: 60, max_requests: 1000, window_ms: 500, price_factor: 0.5}
+            """);
+        var mapped = ConfigMapping.Service(config, "cache.db", "ledger.jsonl");
+        Assert.True(mapped.Batch.Enabled);
+        Assert.Equal((60.0, 1000, 500, 0.5), (mapped.Batch.PollS, mapped.Batch.MaxRequests, mapped.Batch.WindowMs, mapped.Batch.PriceFactor));
+        Assert.Equal(1000, ConfigMapping.JudgeRun(config).MaxConcurrentRows); // every request at once, into one batch
+        Assert.Equal(config.Service.Limits.Concurrency, ConfigMapping.JudgeRun(config with { Service = config.Service with { Batch = new() } }).MaxConcurrentRows);
+
+        var unknown = Assert.Throws<Core.Errors.InputException>(() => LlamaDuoConfig.Parse("service:\n  batch: {enable: true}\n"));
+        Assert.Contains("service.batch.enable", unknown.Message);
+        var gemini = Assert.Throws<Core.Errors.InputException>(() => LlamaDuoConfig.Parse(
+            "data: {path: d.jsonl}\nservice:\n  provider: gemini\n  model: gemini-2.5-flash\n  batch:\n    enabled: true\n"));
+        Assert.Contains("service.batch.enabled", gemini.Message);
+        Assert.Contains(":6", gemini.Message); // the line of the key
+    }
+
     /// <summary>A log that cancels the run when a line containing <paramref name="text"/> is written.</summary>
     sealed class LineWatcher(string text, CancellationTokenSource cancel) : StringWriter
     {
