@@ -91,8 +91,9 @@ public sealed class BatchingChatClient : IChatClient
 
     void FlushLocked()
     {
+        if (_life.IsCancellationRequested) return; // disposed: the timer may be gone already
         _window.Change(Timeout.Infinite, Timeout.Infinite);
-        if (_queue.Count == 0 || _life.IsCancellationRequested) return;
+        if (_queue.Count == 0) return;
         var calls = _queue;
         _queue = [];
         _ = Task.Run(() => RunAsync(calls));
