@@ -68,7 +68,7 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
         {
             var e = entries[i];
             Store.RecordCall(new CallRecord($"{e.Time:O}#{round}/{stage}/{i}", round, stage, e.Provider, e.Model,
-                e.InputTokens, e.OutputTokens, (double)(e.Dollars ?? 0m), e.LatencyMs, e.Ok ? "ok" : "failed", e.CacheHit, e.Time));
+                e.InputTokens, e.OutputTokens, (double)(e.Dollars ?? 0m), e.LatencyMs, e.Ok ? "ok" : "failed", e.CacheHit, e.Time, e.Batch));
         }
     }
 }

@@ -41,7 +41,7 @@ internal static class RunSchema
         CREATE TABLE IF NOT EXISTS calls(
           run_id TEXT NOT NULL, id TEXT NOT NULL, round INTEGER NOT NULL, stage TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL,
           input_tokens BIGINT NOT NULL, output_tokens BIGINT NOT NULL, dollars {real} NOT NULL,
-          latency_ms {real} NOT NULL, status TEXT NOT NULL, cached INTEGER NOT NULL, at TEXT NOT NULL,
+          latency_ms {real} NOT NULL, status TEXT NOT NULL, cached INTEGER NOT NULL, at TEXT NOT NULL, batch_id TEXT,
           PRIMARY KEY(run_id, id));
         CREATE TABLE IF NOT EXISTS costs(
           run_id TEXT NOT NULL, round INTEGER NOT NULL, stage TEXT NOT NULL, calls BIGINT NOT NULL, input_tokens BIGINT NOT NULL,

@@ -11,12 +11,12 @@ public sealed partial class RunStore
     {
         using var tx = Begin();
         var isNew = Execute("""
-            INSERT INTO calls(run_id, id, round, stage, provider, model, input_tokens, output_tokens, dollars, latency_ms, status, cached, at)
-            VALUES(@run, @id, @r, @st, @p, @m, @in, @out, @usd, @lat, @status, @cached, @at) ON CONFLICT(run_id, id) DO NOTHING
+            INSERT INTO calls(run_id, id, round, stage, provider, model, input_tokens, output_tokens, dollars, latency_ms, status, cached, at, batch_id)
+            VALUES(@run, @id, @r, @st, @p, @m, @in, @out, @usd, @lat, @status, @cached, @at, @batch) ON CONFLICT(run_id, id) DO NOTHING
             """,
             ("@id", c.Id), ("@r", c.Round), ("@st", c.Stage), ("@p", c.Provider), ("@m", c.Model), ("@in", c.InputTokens), ("@out", c.OutputTokens),
             ("@usd", c.Dollars), ("@lat", c.LatencyMs), ("@status", c.Status), ("@cached", c.Cached ? 1 : 0),
-            ("@at", c.At.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture))) == 1;
+            ("@at", c.At.ToUniversalTime().ToString("O", System.Globalization.CultureInfo.InvariantCulture)), ("@batch", c.BatchId)) == 1;
         if (isNew)
             Execute("""
                 INSERT INTO costs(run_id, round, stage, calls, input_tokens, output_tokens, dollars) VALUES(@run, @r, @st, 1, @in, @out, @usd)
@@ -45,6 +45,21 @@ public sealed partial class RunStore
         using var r = cmd.ExecuteReader();
         r.Read();
         return (r.GetInt64(0), r.GetDouble(1));
+    }
+
+    /// <summary>Every recorded call, oldest first.</summary>
+    public IReadOnlyList<CallRecord> Calls()
+    {
+        using var cmd = Command("""
+            SELECT id, round, stage, provider, model, input_tokens, output_tokens, dollars, latency_ms, status, cached, at, batch_id
+            FROM calls WHERE run_id = @run ORDER BY at, id
+            """);
+        using var r = cmd.ExecuteReader();
+        var list = new List<CallRecord>();
+        while (r.Read())
+            list.Add(new CallRecord(r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetInt64(5), r.GetInt64(6),
+                r.GetDouble(7), r.GetDouble(8), r.GetString(9), r.GetInt32(10) == 1, Time(r.GetString(11)), r.IsDBNull(12) ? null : r.GetString(12)));
+        return list;
     }
 
     /// <summary>The number of recorded calls (cached ones included).</summary>

@@ -61,6 +61,10 @@ public class BatchModeTests
         Assert.All(batches, b => Assert.Equal("consumed", b.Status));
         Assert.Contains(batches, b => b.Stage == "judge");
         Assert.Contains(batches, b => b.Stage == "synth");
+        // Each paid call row in the run store names the batch that answered it.
+        var calls = store.Calls().Where(c => c.Status == "ok" && !c.Cached).ToList();
+        Assert.Equal(paid.Count, calls.Count);
+        Assert.All(calls, c => Assert.Contains(batches, b => b.Id == c.BatchId));
     }
 
     [Fact]

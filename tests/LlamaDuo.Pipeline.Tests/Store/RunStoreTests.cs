@@ -99,7 +99,8 @@ public abstract class RunStoreContract
         var call = new CallRecord("req-abc", 0, "judge", "openai", "gpt-4o", 1000, 200, 0.0045, 800, "ok", false, DateTimeOffset.UtcNow);
         Assert.True(store.RecordCall(call));
         Assert.False(store.RecordCall(call));
-        store.RecordCall(call with { Id = "req-def", Cached = true, Dollars = 0 });
+        store.RecordCall(call with { Id = "req-def", Cached = true, Dollars = 0, BatchId = "batch_abc" });
+        Assert.Equal([call, call with { Id = "req-def", Cached = true, Dollars = 0, BatchId = "batch_abc" }], store.Calls().OrderBy(c => c.Id));
         var cost = Assert.Single(store.Costs());
         Assert.Equal((2L, 2000L, 400L, 0.0045), (cost.Calls, cost.InputTokens, cost.OutputTokens, cost.Dollars));
         Assert.Equal((2400L, 0.0045), store.TotalSpend());
