@@ -65,6 +65,10 @@ public class BatchModeTests
         var calls = store.Calls().Where(c => c.Status == "ok" && !c.Cached).ToList();
         Assert.Equal(paid.Count, calls.Count);
         Assert.All(calls, c => Assert.Contains(batches, b => b.Id == c.BatchId));
+        var (code, status) = await CliProcess.RunAsync(temp.Path, TimeSpan.FromMinutes(1), "status", run);
+        Assert.True(code == 0, status);
+        Assert.Contains(batches[0].Id, status);
+        Assert.Contains("consumed", status);
     }
 
     [Fact]

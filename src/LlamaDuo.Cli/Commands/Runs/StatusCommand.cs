@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 
 namespace LlamaDuo.Cli.Commands.Runs;
 
-/// <summary>`llamaduo status RUN`: one run's rounds (scores, verdict, rows added, cost) and its stages.</summary>
+/// <summary>`llamaduo status RUN`: one run's rounds (scores, verdict, rows added, cost), its stages and provider batches.</summary>
 public sealed class StatusCommand : Command<StatusSettings>
 {
     public override int Execute(CommandContext context, StatusSettings settings, CancellationToken cancellationToken)
@@ -18,7 +18,7 @@ public sealed class StatusCommand : Command<StatusSettings>
         var run = store.Run;
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(run.Id)}[/]  task [bold]{Markup.Escape(run.Task)}[/]  status {RunsCommand.StatusMarkup(run.Status)}");
         if (run.Message is { } message) AnsiConsole.MarkupLineInterpolated($"  {message}");
-        AnsiConsole.MarkupLineInterpolated($"  folder {store.Folder.Root}");
+        AnsiConsole.MarkupLineInterpolated($"  folder {store.Folder.Root}  store {store.Location.Describe()}");
 
         var costs = store.Costs();
         var rounds = store.Rounds();
@@ -49,6 +49,17 @@ public sealed class StatusCommand : Command<StatusSettings>
             foreach (var s in stages)
                 table.AddRow(s.Round.ToString(CultureInfo.InvariantCulture), Markup.Escape(s.Name), StageMarkup(s.Status), s.Attempts.ToString(CultureInfo.InvariantCulture),
                     s.Started is { } a && s.Ended is { } b ? $"{(b - a).TotalSeconds:0.0} s" : "-", Markup.Escape(s.Error ?? ""));
+            AnsiConsole.Write(table);
+        }
+        var batches = store.AllBatches();
+        if (batches.Count > 0)
+        {
+            // Provider batches (service.batch): an open one is still at the provider; --resume attaches to it.
+            var table = new Table().Border(TableBorder.Simple).AddColumn("batch").AddColumn("stage").AddColumn("status")
+                .AddColumn(new TableColumn("requests").RightAligned()).AddColumn("created").AddColumn("detail");
+            foreach (var b in batches)
+                table.AddRow(Markup.Escape(b.Id), Markup.Escape(b.Stage), b.IsOpen ? $"[yellow]{Markup.Escape(b.Status)}[/]" : Markup.Escape(b.Status),
+                    b.CustomIds.Count.ToString(CultureInfo.InvariantCulture), b.Created.ToString("u", CultureInfo.InvariantCulture), Markup.Escape(b.Detail ?? ""));
             AnsiConsole.Write(table);
         }
         var (tokens, dollars) = store.TotalSpend();
