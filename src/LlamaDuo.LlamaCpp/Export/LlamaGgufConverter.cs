@@ -11,7 +11,10 @@ namespace LlamaDuo.LlamaCpp.Export;
 /// </summary>
 public static partial class LlamaGgufConverter
 {
-    /// <summary>Builds the GGUF contents; nothing is read from the weights until the writer pulls each tensor.</summary>
+    /// <summary>
+    /// Builds the GGUF contents our writer stores for <paramref name="quant"/> (F32 for the quants llama.cpp's
+    /// quantizer makes from it); nothing is read from the weights until the writer pulls each tensor.
+    /// </summary>
     public static (GgufMetadata Metadata, IReadOnlyList<GgufTensor> Tensors) Convert(
         LlamaConfig config, string name, GgufVocabulary vocabulary, IReadOnlyList<NamedWeight> weights, GgufQuant quant)
     {
@@ -21,7 +24,7 @@ public static partial class LlamaGgufConverter
         var metadata = new GgufMetadata()
             .String("general.architecture", arch)
             .String("general.name", name)
-            .UInt32("general.file_type", quant.FileType())
+            .UInt32("general.file_type", quant.WrittenByUs().FileType())
             .UInt32("general.quantization_version", 2)
             .UInt32("general.alignment", GgufWriter.Alignment)
             .UInt32($"{arch}.vocab_size", (uint)config.VocabSize)
@@ -43,7 +46,7 @@ public static partial class LlamaGgufConverter
             if (ggufName is null) continue;
             if (ggufName == "output.weight" && config.TieWordEmbeddings) continue;
             var read = Reordered(weight.Read, ggufName, config);
-            tensors.Add(new GgufTensor(ggufName, weight.Shape, StorageType(weight.Shape, quant), read));
+            tensors.Add(new GgufTensor(ggufName, weight.Shape, StorageType(weight.Shape, quant.WrittenByUs()), read));
         }
         if (config.RopeScaling is { } scaling)
         {
@@ -54,12 +57,12 @@ public static partial class LlamaGgufConverter
         return (metadata, tensors);
     }
 
-    /// <summary>Converts and writes <paramref name="path"/> atomically.</summary>
+    /// <summary>Converts and writes <paramref name="path"/> atomically, through llama.cpp's quantizer for its quants.</summary>
     public static void Export(string path, LlamaConfig config, string name, GgufVocabulary vocabulary,
         IReadOnlyList<NamedWeight> weights, GgufQuant quant)
     {
         var (metadata, tensors) = Convert(config, name, vocabulary, weights, quant);
-        GgufWriter.WriteFile(path, metadata, tensors);
+        Quantize.LlamaCppQuantizer.WriteFile(path, metadata, tensors, quant);
     }
 
     /// <summary>llama.cpp's name for a Hugging Face parameter, or null for buffers that are not exported.</summary>

@@ -9,7 +9,7 @@ public static class StudentModelExport
     /// <summary>Metadata key under which we record our template's name, so our llama.cpp engine renders prompts exactly as training did.</summary>
     public const string TemplateNameKey = "llamaduo.chat_template_name";
 
-    /// <summary>Writes <paramref name="path"/> atomically with weights, tokenizer and chat-template metadata.</summary>
+    /// <summary>Writes <paramref name="path"/> atomically with weights, tokenizer and chat-template metadata, in any <see cref="GgufQuant"/>.</summary>
     public static void ToGguf(StudentModel model, string path, GgufQuant quant, string? name = null)
     {
         var vocabulary = TokenizerVocabulary.From(model.Tokenizer, model.Config, model.Template);
@@ -19,7 +19,7 @@ public static class StudentModelExport
         var (metadata, tensors) = LlamaGgufConverter.Convert(model.Config, name ?? Path.GetFileNameWithoutExtension(model.Source),
             vocabulary, Weights(model), quant);
         metadata.String(TemplateNameKey, model.Template.Name);
-        Gguf.GgufWriter.WriteFile(path, metadata, tensors);
+        Quantize.LlamaCppQuantizer.WriteFile(path, metadata, tensors, quant);
     }
 
     /// <summary>The module's parameters under their Hugging Face names, read as fp32 one at a time.</summary>

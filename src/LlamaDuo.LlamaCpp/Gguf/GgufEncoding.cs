@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace LlamaDuo.LlamaCpp.Gguf;
 
-/// <summary>Converts fp32 values to the byte layout of each ggml type we write.</summary>
+/// <summary>Converts fp32 values to the byte layout of each ggml type we write, and sizes every type we read.</summary>
 public static class GgufEncoding
 {
     /// <summary>Values per Q8_0 block; a Q8_0 block is one fp16 scale followed by this many int8 values.</summary>
@@ -14,6 +14,16 @@ public static class GgufEncoding
         GgufTensorType.F32 => elements * 4,
         GgufTensorType.F16 or GgufTensorType.BF16 => elements * 2,
         GgufTensorType.Q8_0 => elements / Q8BlockSize * Q8BlockBytes,
+        // Types only llama.cpp's quantizer writes: (values per block, bytes per block) from ggml's block structs.
+        GgufTensorType.Q4_0 or GgufTensorType.IQ4_NL => elements / 32 * 18,
+        GgufTensorType.Q4_1 => elements / 32 * 20,
+        GgufTensorType.Q5_0 => elements / 32 * 22,
+        GgufTensorType.Q5_1 => elements / 32 * 24,
+        GgufTensorType.Q2_K => elements / 256 * 84,
+        GgufTensorType.Q3_K => elements / 256 * 110,
+        GgufTensorType.Q4_K => elements / 256 * 144,
+        GgufTensorType.Q5_K => elements / 256 * 176,
+        GgufTensorType.Q6_K => elements / 256 * 210,
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unsupported GGUF tensor type"),
     };
 
