@@ -1,4 +1,5 @@
 using LLama;
+using LLama.Native;
 using LlamaDuo.LlamaCpp.Engine;
 using LlamaDuo.LlamaCpp.Export;
 using LlamaDuo.LlamaCpp.Gguf;
@@ -48,13 +49,16 @@ public static class LlamaCppQuantizer
         if (!quant.ByLlamaCpp())
             throw new ArgumentException($"{quant.Name()} is written by our GGUF writer, not by llama.cpp's quantizer", nameof(quant));
         LlamaCppNative.EnsureConfigured();
+        // LLamaQuantizer calls into libllama without going through NativeApi's static constructor, which is what
+        // finds and loads the library; in a process that has not loaded a model yet, load it here.
+        NativeApi.llama_empty_call();
         var full = Path.GetFullPath(target);
         var temp = $"{full}.tmp-{Guid.NewGuid():N}";
         try
         {
             bool ok = LLamaQuantizer.Quantize(source, temp, GgufQuants.Ftype(quant), Environment.ProcessorCount,
                 allowRequantize: false, quantizeOutputTensor: true);
-            if (!ok) throw new InvalidOperationException($"llama.cpp could not quantize {source} to {quant.Name()}: {LlamaCppNative.LastError}");
+            if (!ok) throw new InvalidOperationException($"llama.cpp could not quantize {full} to {quant.Name()}: {LlamaCppNative.LastError}");
             File.Move(temp, full, overwrite: true);
         }
         finally
