@@ -8,7 +8,7 @@ internal static class ConfigValidator
     static readonly string[] Dtypes = ["auto", "fp32", "bf16"];
     static readonly string[] Statistics = ["mean", "median"];
     static readonly string[] ExportFormats = ["safetensors", "gguf", "peft", "ollama"];
-    static readonly string[] Quants = ["f32", "f16", "bf16", "q8_0"];
+    static readonly HashSet<string> Quants = new(LlamaDuo.LlamaCpp.Export.GgufQuants.Names, StringComparer.OrdinalIgnoreCase); // q4_k_m = Q4_K_M
 
     public static void Check(LlamaDuoConfig c, string file, IReadOnlyDictionary<string, int> lines)
     {

@@ -14,7 +14,9 @@ namespace LlamaDuo.Pipeline.Export;
 /// template), <c>safetensors</c> (a merged Hugging Face folder with tokenizer files and the chat template in
 /// tokenizer_config.json), <c>peft</c> (the LoRA adapter folder as trained) and <c>ollama</c> (a folder with the GGUF
 /// and a Modelfile whose TEMPLATE and stop parameters match training). Used by the loop's export stage and by
-/// `llamaduo export`.
+/// `llamaduo export`. The quant is any <see cref="GgufQuants.Names"/> entry in any case: f32/f16/bf16/q8_0 from our
+/// writer, q4_k_m and the other llama.cpp quants from llama.cpp's quantizer, so the loop's parity gate (which runs
+/// export/model.gguf) measures what quantization costs.
 /// </summary>
 public static class ModelExport
 {

@@ -1,5 +1,10 @@
 using LlamaDuo.Core.Data;
+using LlamaDuo.Core.Errors;
+using LlamaDuo.LlamaCpp.Engine;
+using LlamaDuo.LlamaCpp.Gguf;
+using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Pipeline.Export;
+using Microsoft.Extensions.AI;
 using LlamaDuo.Torch.Generation;
 using LlamaDuo.Torch.Loading;
 
@@ -50,5 +55,47 @@ public class ExportTests
         Assert.Equal(2, code);
         Assert.Contains("q4", output);
         Assert.False(File.Exists(Path.Combine(temp.Path, "x.gguf")));
+    }
+
+    /// <summary>What the loop's export stage does with `export.quant: q4_k_m`: the config takes the name in any case, the
+    /// Ollama folder's model.gguf is llama.cpp's q4_k_m, and the parity gate's engine (llama.cpp on that file) answers.</summary>
+    [Fact]
+    public async Task Q4_k_m_from_the_config_gives_a_quantized_ollama_model_that_llama_cpp_runs()
+    {
+        Assert.Equal("Q4_K_M", LlamaDuoConfig.Parse("data:\n  path: x\nexport:\n  quant: Q4_K_M\n").Export.Quant);
+        var e = Assert.Throws<InputException>(() => LlamaDuoConfig.Parse("data:\n  path: x\nexport:\n  quant: q4_k\n"));
+        Assert.Equal("export.quant", e.Field);
+        Assert.Contains("q4_k_m", e.Message);
+
+        using var temp = new RepoPaths.Temp();
+        var dir = Path.Combine(temp.Path, "ollama");
+        using (var student = ModelExport.LoadMerged("stories15m", null))
+            ModelExport.Write(student, "ollama", dir, "Q4_K_M", "stories15m", null);
+        var gguf = Path.Combine(dir, "model.gguf");
+        Assert.Equal(15u, GgufReader.Read(gguf).Metadata["general.file_type"]);   // llama.cpp's LLAMA_FTYPE_MOSTLY_Q4_K_M
+        Assert.Contains("FROM ./model.gguf", File.ReadAllText(Path.Combine(dir, "Modelfile")));
+        Assert.Equal(["Modelfile", "model.gguf"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
+
+        using var client = LlamaCppChatClient.Open(gguf);
+        var reply = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Once upon a time")], new ChatOptions { MaxOutputTokens = 12, Temperature = 0 });
+        Assert.StartsWith(Golden, reply.Text);
+    }
+
+    [Fact]
+    public async Task Cli_exports_q4_k_m_and_lists_the_llama_cpp_quants_for_an_unknown_one()
+    {
+        using var temp = new RepoPaths.Temp();
+        var (code, output) = await CliProcess.RunAsync(temp.Path, TimeSpan.FromMinutes(3),
+            "export", "--model", "stories15m", "--quant", "Q4_K_M", "--out", "s.gguf");
+        Assert.True(code == 0, output);
+        Assert.Contains("q4_k_m", output);
+        Assert.Contains("Q5_0", output);                                               // the tensor mix is reported
+        Assert.Equal(15u, GgufReader.Read(Path.Combine(temp.Path, "s.gguf")).Metadata["general.file_type"]);
+        Assert.Equal(["s.gguf"], Directory.GetFiles(temp.Path).Select(Path.GetFileName));
+
+        (code, output) = await CliProcess.RunAsync(temp.Path, TimeSpan.FromMinutes(1), "export", "--model", "stories15m", "--quant", "q4_k", "--out", "x.gguf");
+        Assert.Equal(2, code);
+        Assert.Contains("--quant", output);
+        Assert.Contains("q4_k_m", output);
     }
 }

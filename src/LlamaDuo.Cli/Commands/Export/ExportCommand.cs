@@ -51,8 +51,10 @@ public sealed class ExportCommand : Command<ExportSettings>
         StudentModelExport.ToGguf(model, s.Out, quant, name);
         var file = GgufReader.Read(s.Out);
         var size = new FileInfo(s.Out).Length;
+        // llama.cpp's quants mix tensor types (and fall back where rows are not whole blocks): show the mix.
+        var mix = string.Join(", ", file.Tensors.GroupBy(t => t.Type).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}"));
         Console.Out.WriteLine($"wrote {s.Out}: GGUF v{file.Version}, {file.Metadata["general.architecture"]}, {quant.Name()}, " +
-            $"{file.Tensors.Count} tensors, {size / 1e6:F1} MB, template {model.Template.Name}");
+            $"{file.Tensors.Count} tensors ({mix}), {size / 1e6:F1} MB, template {model.Template.Name}");
     }
 
     /// <summary>With --run: the run's student and its best round's adapter (or fully trained weights).</summary>

@@ -29,7 +29,7 @@ public sealed class ExportSettings : CommandSettings
     public string Out { get; init; } = "";
 
     [CommandOption("--quant <QUANT>")]
-    [Description("Storage of weight matrices: f32, f16 (default), bf16 or q8_0. Norms and biases stay f32.")]
+    [Description("Storage of weight matrices: f32, f16 (default), bf16, q8_0 (our writer), or a llama.cpp quant made by llama.cpp's own quantizer: q4_0, q4_1, q5_0, q5_1, q2_k, q3_k_s, q3_k_m, q3_k_l, q4_k_s, q4_k_m (Ollama's default), q5_k_s, q5_k_m, q6_k. Any case. Norms and biases stay f32.")]
     [DefaultValue("f16")]
     public string Quant { get; init; } = "f16";
 
