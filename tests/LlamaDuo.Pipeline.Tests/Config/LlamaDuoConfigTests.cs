@@ -123,7 +123,7 @@ public class LlamaDuoConfigTests
     [Theory]
     [InlineData("data:\n  path: x\n  test_ratio: 1.5\n", "data.test_ratio", 3)]
     [InlineData("data:\n  path: x\nservice:\n  provider: openai-compatible\n", "service.base_url", null)]
-    [InlineData("data:\n  path: x\nexport:\n  quant: q4_0\n", "export.quant", 4)]
+    [InlineData("data:\n  path: x\nexport:\n  quant: q4_k\n", "export.quant", 4)]
     [InlineData("task:\n  name: t\n", "data.path", null)]
     public void Out_of_range_values_name_the_key(string yaml, string key, int? line)
     {
