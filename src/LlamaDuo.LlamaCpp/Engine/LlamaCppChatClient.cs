@@ -10,18 +10,23 @@ namespace LlamaDuo.LlamaCpp.Engine;
 /// <summary>
 /// A GGUF model in llama.cpp behind <see cref="IChatClient"/>. Messages are rendered with the chat template
 /// (explicit, else the one recorded in the GGUF, else plain concatenation for base models), tokenized by llama.cpp,
-/// and completed with the options' temperature, top-p, top-k, seed, max output tokens and stop sequences. Each call
-/// gets its own llama.cpp context, so concurrent calls are safe.
+/// and completed with the options' temperature, top-p, top-k, seed, max output tokens and stop sequences. Without a
+/// scheduler each call gets its own llama.cpp context; with one (<see cref="LlamaCppBatchScheduler"/>), concurrent
+/// calls share its context and are decoded together. Either way concurrent calls are safe.
 /// </summary>
 public sealed class LlamaCppChatClient : IChatClient
 {
     const int DefaultMaxTokens = 256;
     readonly bool _ownsModel;
 
-    /// <summary>Wraps a loaded model; <paramref name="template"/> overrides the template found in the file.</summary>
-    public LlamaCppChatClient(LlamaCppModel model, IChatTemplate? template = null, bool ownsModel = false)
+    /// <summary>
+    /// Wraps a loaded model; <paramref name="template"/> overrides the template found in the file. With
+    /// <paramref name="scheduler"/> (over the same model), generations join its shared batch instead of opening a context each.
+    /// </summary>
+    public LlamaCppChatClient(LlamaCppModel model, IChatTemplate? template = null, bool ownsModel = false, LlamaCppBatchScheduler? scheduler = null)
     {
         Model = model;
+        Scheduler = scheduler;
         Template = template ?? TemplateOf(model);
         _ownsModel = ownsModel;
         Metadata = new ChatClientMetadata("llama.cpp", new Uri(Path.GetFullPath(model.Path)), Path.GetFileNameWithoutExtension(model.Path));
@@ -35,34 +40,43 @@ public sealed class LlamaCppChatClient : IChatClient
         new(LlamaCppModel.Load(ggufPath, adapterPath), template, ownsModel: true);
 
     public LlamaCppModel Model { get; }
+
+    /// <summary>The shared batch this client's generations join, or null (a context per call).</summary>
+    public LlamaCppBatchScheduler? Scheduler { get; }
     public IChatTemplate Template { get; }
     public ChatClientMetadata Metadata { get; }
 
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
-        CancellationToken cancellationToken = default) =>
-        Task.Run(() =>
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        var completion = await CompleteAsync(messages, options, onText: null, cancellationToken);
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, completion.Text))
         {
-            var completion = Complete(messages, options, onText: null, cancellationToken);
-            return new ChatResponse(new ChatMessage(ChatRole.Assistant, completion.Text))
-            {
-                FinishReason = Finish(completion),
-                ModelId = Metadata.DefaultModelId,
-                Usage = Usage(completion),
-            };
-        }, cancellationToken);
+            FinishReason = Finish(completion),
+            ModelId = Metadata.DefaultModelId,
+            Usage = Usage(completion),
+        };
+    }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
         ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var channel = Channel.CreateUnbounded<string>();
-        var work = Task.Run(() =>
+        // A consumer that stops reading early ends the generation too (its slot is freed instead of running to the end).
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var work = CompleteAsync(messages, options, text => channel.Writer.TryWrite(text), abandon.Token);
+        _ = work.ContinueWith(_ => channel.Writer.TryComplete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        LlamaCppCompletion completion;
+        try
         {
-            try { return Complete(messages, options, (_, text) => channel.Writer.TryWrite(text), cancellationToken); }
-            finally { channel.Writer.TryComplete(); }
-        }, cancellationToken);
-        await foreach (var text in channel.Reader.ReadAllAsync(cancellationToken))
-            yield return new ChatResponseUpdate(ChatRole.Assistant, text) { ModelId = Metadata.DefaultModelId };
-        var completion = await work;
+            await foreach (var text in channel.Reader.ReadAllAsync(cancellationToken))
+                yield return new ChatResponseUpdate(ChatRole.Assistant, text) { ModelId = Metadata.DefaultModelId };
+            completion = await work;
+        }
+        finally
+        {
+            if (!work.IsCompleted) abandon.Cancel();
+        }
         yield return new ChatResponseUpdate
         {
             Role = ChatRole.Assistant,
@@ -79,8 +93,9 @@ public sealed class LlamaCppChatClient : IChatClient
         return string.Concat(Template.Render(turns, addGenerationPrompt: true).Select(s => s.Text));
     }
 
-    LlamaCppCompletion Complete(IEnumerable<ChatMessage> messages, ChatOptions? options, Action<int, string>? onText, CancellationToken ct)
+    async Task<LlamaCppCompletion> CompleteAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, Action<string>? onText, CancellationToken ct)
     {
+        await Task.Yield(); // template rendering and tokenization run off the caller's thread, errors land in the task
         var prompt = RenderPrompt(messages);
         var bosText = Model.BosId is { } bos ? System.Text.Encoding.UTF8.GetString(Model.TokenBytes(bos, special: true)) : null;
         // Templates such as Llama 3's write the BOS marker themselves; adding another would double it.
@@ -92,8 +107,13 @@ public sealed class LlamaCppChatClient : IChatClient
         var sampling = new LlamaCppSampling(options?.Temperature ?? 0f, options?.TopP ?? 1f, options?.TopK ?? 0,
             options?.Seed is { } seed ? unchecked((int)seed) : null);
         var stops = Template.StopStrings.Concat(options?.StopSequences ?? []).Where(s => s.Length > 0).Distinct().ToList();
-        using var generator = new LlamaCppGenerator(Model, contextLength);
-        return generator.Generate([tokens], new LlamaCppRequest(maxTokens, sampling, stops), onText, ct)[0];
+        var request = new LlamaCppRequest(maxTokens, sampling, stops);
+        if (Scheduler is not null) return await Scheduler.SubmitAsync(tokens, request, onText, ct);
+        return await Task.Run(() =>
+        {
+            using var generator = new LlamaCppGenerator(Model, contextLength);
+            return generator.Generate([tokens], request, onText is null ? null : (_, text) => onText(text), ct)[0];
+        }, ct);
     }
 
     static ChatFinishReason Finish(LlamaCppCompletion c) => c.FinishReason == "length" ? ChatFinishReason.Length : ChatFinishReason.Stop;

@@ -16,7 +16,7 @@ public sealed class ServeCommand : AsyncCommand<ServeSettings>
         var model = settings.Run is not null ? RunModelPath(settings.Run) : settings.Model!;
 
         Console.Error.WriteLine($"loading {model} on {settings.Engine}...");
-        using var engine = await ServeEngines.LoadAsync(model, settings.Engine, settings.Name, cancellationToken);
+        using var engine = await ServeEngines.LoadAsync(model, settings.Engine, settings.Name, settings.Parallel, !settings.NoBatch, cancellationToken);
         var options = new ServerOptions
         {
             Host = settings.Host,
@@ -62,7 +62,7 @@ public sealed class ServeCommand : AsyncCommand<ServeSettings>
         var loopback = settings.Host is "127.0.0.1" or "::1" or "localhost";
         if (!loopback && !hasKey)
             Console.Error.WriteLine($"WARNING: listening on {settings.Host} with no API key: anyone who can reach this machine can use the model. Set --api-key-env.");
-        Console.WriteLine($"serving {modelId} at {url}/v1 (engine {settings.Engine}, parallel {settings.Parallel}); Ctrl+C stops after finishing requests in flight");
+        Console.WriteLine($"serving {modelId} at {url}/v1 (engine {settings.Engine}, parallel {settings.Parallel}{(settings.Engine == "llamacpp" && !settings.NoBatch ? " batched in one context" : "")}); Ctrl+C stops after finishing requests in flight");
         var auth = hasKey ? $" -H \"Authorization: Bearer ${settings.ApiKeyEnv}\"" : "";
         Console.WriteLine($"try: curl {url}/v1/chat/completions{auth} -H 'Content-Type: application/json' " +
                           $"-d '{{\"model\":\"{modelId}\",\"messages\":[{{\"role\":\"user\",\"content\":\"Once upon a time\"}}],\"max_tokens\":40}}'");

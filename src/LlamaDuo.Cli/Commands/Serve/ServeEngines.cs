@@ -13,19 +13,29 @@ namespace LlamaDuo.Cli.Commands.Serve;
 /// <summary>Loads a model on the torch or llama.cpp engine as a <see cref="ServedModel"/>.</summary>
 public static class ServeEngines
 {
+    /// <summary>Slot length cap: a long-context model times N slots would otherwise reserve a very large KV cache.</summary>
+    const int MaxSlotLength = 4096;
+
+    /// <summary>Loads for one generation at a time (one batch slot on llama.cpp).</summary>
+    public static Task<LoadedEngine> LoadAsync(string model, string engine, string? name, CancellationToken ct) =>
+        LoadAsync(model, engine, name, parallel: 1, batch: true, ct);
+
     /// <summary>
     /// <paramref name="engine"/> "llamacpp": a .gguf file is loaded as is; any other model (stories15m, a llama2.c
     /// .bin, an HF folder) is loaded by our loader and exported to a temporary fp32 GGUF first (deleted on dispose).
-    /// "torch": our TorchSharp model through <see cref="TorchChatClient"/> (one generation at a time inside it).
+    /// With <paramref name="batch"/>, chat and raw completions share one <see cref="LlamaCppBatchScheduler"/> of
+    /// <paramref name="parallel"/> slots (concurrent requests decode together); without, each request opens its own
+    /// context. "torch": our TorchSharp model through <see cref="TorchChatClient"/> (one generation at a time inside it).
     /// </summary>
-    public static Task<LoadedEngine> LoadAsync(string model, string engine, string? name, CancellationToken ct) => engine switch
+    public static Task<LoadedEngine> LoadAsync(string model, string engine, string? name, int parallel, bool batch, CancellationToken ct) => engine switch
     {
-        "llamacpp" => Task.Run(() => LoadLlamaCpp(model, name), ct),
+        "llamacpp" => Task.Run(() => LoadLlamaCpp(model, name, batch ? parallel : 0), ct),
         "torch" => Task.Run(() => LoadTorch(model, name), ct),
         _ => throw new InputException("unknown engine; use llamacpp or torch", field: "--engine", value: engine),
     };
 
-    static LoadedEngine LoadLlamaCpp(string model, string? name)
+    /// <summary><paramref name="slots"/> 0: a context per request; otherwise a shared batch of that many sequences.</summary>
+    static LoadedEngine LoadLlamaCpp(string model, string? name, int slots)
     {
         string? tempGguf = null;
         var gguf = model;
@@ -39,17 +49,18 @@ public static class ServeEngines
         try
         {
             var llama = LlamaCppModel.Load(gguf);
-            var chat = new LlamaCppChatClient(llama);
-            // Raw completions continue the prompt as written: the same weights with the plain template.
-            var raw = new LlamaCppChatClient(llama, ChatTemplates.Plain);
+            var scheduler = slots > 0 ? new LlamaCppBatchScheduler(llama, slots, Math.Min(llama.TrainedContextLength, MaxSlotLength)) : null;
+            var chat = new LlamaCppChatClient(llama, scheduler: scheduler);
+            // Raw completions continue the prompt as written: the same weights (and batch) with the plain template.
+            var raw = new LlamaCppChatClient(llama, ChatTemplates.Plain, scheduler: scheduler);
             var served = new ServedModel(name ?? DefaultName(model), chat)
             {
                 Completion = raw,
-                ContextLength = llama.TrainedContextLength,
+                ContextLength = scheduler?.SlotLength ?? llama.TrainedContextLength,
                 CountChatTokens = messages => llama.Tokenize(chat.RenderPrompt(messages), llama.AddsBos).Count,
                 CountTextTokens = text => llama.Tokenize(text, addBos: false, parseSpecial: false).Count,
             };
-            return new LoadedEngine(served, new Cleanup(llama, tempGguf));
+            return new LoadedEngine(served, new Cleanup(llama, tempGguf, scheduler));
         }
         catch
         {
@@ -82,10 +93,11 @@ public static class ServeEngines
     public static string DefaultName(string model) =>
         Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(model)) is { Length: > 0 } n ? n : model;
 
-    sealed class Cleanup(IDisposable engine, string? tempFile) : IDisposable
+    sealed class Cleanup(IDisposable engine, string? tempFile, IDisposable? scheduler = null) : IDisposable
     {
         public void Dispose()
         {
+            scheduler?.Dispose(); // its context before the weights it uses
             engine.Dispose();
             if (tempFile is not null && File.Exists(tempFile)) File.Delete(tempFile);
         }

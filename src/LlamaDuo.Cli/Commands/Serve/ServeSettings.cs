@@ -39,9 +39,13 @@ public sealed class ServeSettings : CommandSettings
     public string Engine { get; init; } = "llamacpp";
 
     [CommandOption("--parallel <N>")]
-    [Description("Generations that run at the same time (default 1); further requests queue.")]
+    [Description("Generations that run at the same time (default 1); further requests queue. On llama.cpp they are N sequences decoded together in one context (continuous batching).")]
     [DefaultValue(1)]
     public int Parallel { get; init; } = 1;
+
+    [CommandOption("--no-batch")]
+    [Description("llama.cpp: give each request its own context instead of one shared batch (the behaviour before batching).")]
+    public bool NoBatch { get; init; }
 
     [CommandOption("--queue <N>")]
     [Description("Requests that may wait for a slot before the server answers 429 (default 64).")]

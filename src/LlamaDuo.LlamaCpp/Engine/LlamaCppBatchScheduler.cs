@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using LLama;
+using LLama.Native;
+using LlamaDuo.Core.Errors;
+
+namespace LlamaDuo.LlamaCpp.Engine;
+
+/// <summary>
+/// Continuous batching: one llama.cpp context with <see cref="Slots"/> sequence ids, driven by one thread. Each step
+/// admits waiting requests into free slots (their whole prompt goes into the step's batch), adds the last sampled
+/// token of every running sequence, and decodes all of it in a single llama_batch. Each sequence then samples from
+/// its own logits row with its own options and seeded random stream, streams its text, and leaves when it hits an
+/// end token, a stop string, its token budget, the slot length or cancellation; its KV cells are freed at once, so a
+/// waiting request takes the slot at the next step. Submitting is thread-safe; requests beyond the free slots wait in
+/// arrival order (bound that queue in the caller, as the server's gate does).
+/// </summary>
+public sealed class LlamaCppBatchScheduler : IDisposable
+{
+    readonly LlamaCppModel _model;
+    readonly LLamaContext _context;
+    readonly ConcurrentQueue<ScheduledSequence> _waiting = new();
+    readonly ScheduledSequence?[] _slots;
+    readonly SemaphoreSlim _wake = new(0);
+    readonly CancellationTokenSource _stop = new();
+    readonly Thread _thread;
+    int _active;
+    long _decodes, _sequenceSteps;
+
+    /// <summary>
+    /// <paramref name="slots"/> sequences of up to <paramref name="slotLength"/> tokens each (prompt and completion).
+    /// The KV cache is fp32 unless <paramref name="exactCache"/> is false: with llama.cpp's fp16 cache, the ~1e-5
+    /// differences that batch composition makes in keys and values round to different halves and grow to ~1e-3 in the
+    /// logits, enough to change seeded samples; with fp32 a request gives the same text batched or alone.
+    /// </summary>
+    public LlamaCppBatchScheduler(LlamaCppModel model, int slots, int slotLength, bool exactCache = true)
+    {
+        if (slots < 1) throw new ArgumentOutOfRangeException(nameof(slots), slots, "at least one slot");
+        _model = model;
+        Slots = slots;
+        SlotLength = slotLength;
+        _slots = new ScheduledSequence?[slots];
+        _context = model.CreateContext(slotLength, slots, exactCache);
+        _thread = new Thread(Run) { IsBackground = true, Name = "llama.cpp batch scheduler" };
+        _thread.Start();
+    }
+
+    public int Slots { get; }
+    public int SlotLength { get; }
+
+    /// <summary>Sequences holding a slot now.</summary>
+    public int Active => Volatile.Read(ref _active);
+
+    /// <summary>Requests waiting for a free slot.</summary>
+    public int Waiting => _waiting.Count;
+
+    /// <summary>llama_decode calls so far.</summary>
+    public long Decodes => Interlocked.Read(ref _decodes);
+
+    /// <summary>Sum over decodes of the sequences in each; divided by <see cref="Decodes"/> it is the mean batch width.</summary>
+    public long SequenceSteps => Interlocked.Read(ref _sequenceSteps);
+
+    /// <summary>
+    /// Queues one completion of <paramref name="prompt"/> (token ids, BOS included when wanted).
+    /// <paramref name="onText"/> receives new text as tokens arrive (on the scheduler thread: keep it short), stop
+    /// strings held back until resolved. Cancelling leaves the batch at the next step and cancels the task.
+    /// </summary>
+    public Task<LlamaCppCompletion> SubmitAsync(IReadOnlyList<int> prompt, LlamaCppRequest request, Action<string>? onText = null,
+        CancellationToken ct = default)
+    {
+        ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
+        if (prompt.Count == 0) throw new InputException("the prompt is empty", field: "prompt");
+        if (prompt.Count >= SlotLength)
+            throw new InputException($"the prompt has {prompt.Count} tokens; the context holds {SlotLength}", field: "prompt");
+        var sequence = new ScheduledSequence(prompt, request, onText, ct);
+        // A request cancelled while it waits gives up at once; one that holds a slot leaves at the next step.
+        sequence.Registration = ct.Register(() => { sequence.Result.TrySetCanceled(ct); _wake.Release(); });
+        _waiting.Enqueue(sequence);
+        _wake.Release();
+        return sequence.Result.Task;
+    }
+
+    void Run()
+    {
+        var batch = new LLamaBatch();
+        var stepping = new List<ScheduledSequence>(Slots);
+        while (!_stop.IsCancellationRequested)
+        {
+            if (Active == 0 && _waiting.IsEmpty)
+            {
+                try { _wake.Wait(_stop.Token); } catch (OperationCanceledException) { break; }
+                continue;
+            }
+            batch.Clear();
+            stepping.Clear();
+            LeaveCancelled();
+            Admit(batch, stepping);
+            foreach (var sequence in _slots)
+                if (sequence?.NextToken is { } token)
+                {
+                    sequence.LogitIndex = batch.Add(token, sequence.Position, (LLamaSeqId)sequence.Slot, logits: true);
+                    sequence.Position++;
+                    stepping.Add(sequence);
+                }
+            if (stepping.Count == 0) continue;
+            try
+            {
+                LlamaCppNative.Check(_context.NativeHandle.Decode(batch), _model.Path);
+                Interlocked.Increment(ref _decodes);
+                Interlocked.Add(ref _sequenceSteps, stepping.Count);
+                foreach (var sequence in stepping) Sample(sequence);
+            }
+            catch (Exception e)
+            {
+                foreach (var sequence in stepping) Leave(sequence, s => s.Result.TrySetException(e));
+            }
+        }
+        foreach (var sequence in _slots) if (sequence is not null) Leave(sequence, s => s.Result.TrySetCanceled());
+        while (_waiting.TryDequeue(out var waiting))
+        {
+            waiting.Registration.Dispose();
+            waiting.Result.TrySetException(new ObjectDisposedException(nameof(LlamaCppBatchScheduler)));
+        }
+    }
+
+    /// <summary>Moves waiting requests into free slots, their prompts into the batch (logits for the last token only).</summary>
+    void Admit(LLamaBatch batch, List<ScheduledSequence> stepping)
+    {
+        for (int slot = 0; slot < Slots && !_waiting.IsEmpty; slot++)
+        {
+            if (_slots[slot] is not null || !_waiting.TryDequeue(out var sequence)) continue;
+            if (sequence.Cancellation.IsCancellationRequested || sequence.Result.Task.IsCompleted)
+            {
+                sequence.Registration.Dispose();
+                sequence.Result.TrySetCanceled(sequence.Cancellation);
+                slot--;
+                continue;
+            }
+            sequence.Slot = slot;
+            _slots[slot] = sequence;
+            Interlocked.Increment(ref _active);
+            var prompt = sequence.Prompt;
+            for (int i = 0; i < prompt.Count; i++)
+            {
+                int at = batch.Add(prompt[i], i, (LLamaSeqId)slot, logits: i == prompt.Count - 1);
+                if (i == prompt.Count - 1) sequence.LogitIndex = at;
+            }
+            sequence.Position = prompt.Count;
+            stepping.Add(sequence);
+        }
+    }
+
+    void Sample(ScheduledSequence sequence)
+    {
+        bool finished;
+        try
+        {
+            var logits = _context.NativeHandle.GetLogitsIth(sequence.LogitIndex);
+            int token = sequence.Request.Sampling.Pick(logits, sequence.Random);
+            finished = sequence.Accept(token, _model, SlotLength);
+        }
+        catch (Exception e)
+        {
+            // A failing text callback (a client gone mid-write) ends that sequence only.
+            sequence.Result.TrySetException(e);
+            finished = true;
+        }
+        if (finished) Leave(sequence, _ => { });
+    }
+
+    void LeaveCancelled()
+    {
+        foreach (var sequence in _slots)
+            if (sequence is not null && sequence.Cancellation.IsCancellationRequested)
+                Leave(sequence, s => s.Result.TrySetCanceled(s.Cancellation));
+    }
+
+    /// <summary>Frees the sequence's slot and KV cells, then settles its task with <paramref name="settle"/> (a no-op if already settled).</summary>
+    void Leave(ScheduledSequence sequence, Action<ScheduledSequence> settle)
+    {
+        _context.NativeHandle.MemorySequenceRemove((LLamaSeqId)sequence.Slot, -1, -1);
+        _slots[sequence.Slot] = null;
+        sequence.NextToken = null;
+        Interlocked.Decrement(ref _active);
+        sequence.Registration.Dispose();
+        settle(sequence);
+    }
+
+    /// <summary>Stops the loop after the current step; running and waiting requests are cancelled.</summary>
+    public void Dispose()
+    {
+        if (_stop.IsCancellationRequested) return;
+        _stop.Cancel();
+        _thread.Join();
+        _context.Dispose();
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+}
