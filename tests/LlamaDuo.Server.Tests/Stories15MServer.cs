@@ -4,7 +4,7 @@ namespace LlamaDuo.Server.Tests;
 
 /// <summary>
 /// One server over real stories15M on one engine, loaded the way `llamaduo serve` loads it, shared by a test class;
-/// key required, four generations at once.
+/// key required, four generations at once (one batch of four sequences on llama.cpp).
 /// </summary>
 public abstract class Stories15MServer(string engine) : IAsyncLifetime
 {
@@ -19,7 +19,7 @@ public abstract class Stories15MServer(string engine) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        loaded = await ServeEngines.LoadAsync("stories15m", engine, null, CancellationToken.None);
+        loaded = await ServeEngines.LoadAsync("stories15m", engine, null, parallel: 4, batch: true, CancellationToken.None);
         var options = new ServerOptions { ApiKey = Key, Parallel = 4 };
         Harness = await ServerHarness.StartAsync(loaded.Model.Chat, options, _ => loaded.Model with { Id = ServerHarness.ModelId });
     }
