@@ -28,9 +28,9 @@ public sealed class LlamaCppBatchScheduler : IDisposable
 
     /// <summary>
     /// <paramref name="slots"/> sequences of up to <paramref name="slotLength"/> tokens each (prompt and completion).
-    /// The KV cache is fp32 unless <paramref name="exactCache"/> is false: with llama.cpp's fp16 cache, the ~1e-5
-    /// differences that batch composition makes in keys and values round to different halves and grow to ~1e-3 in the
-    /// logits, enough to change seeded samples; with fp32 a request gives the same text batched or alone.
+    /// With <paramref name="exactCache"/> (the default) the KV cache is fp32 and flash attention off; then a seeded
+    /// request sampled at temperature 1 for 64 tokens gave the same text batched as alone in 62-63 of 64 cases, against
+    /// 37-39 of 64 with llama.cpp's defaults (fp16 cache or flash attention), for ~10% fewer tokens/s at one sequence.
     /// </summary>
     public LlamaCppBatchScheduler(LlamaCppModel model, int slots, int slotLength, bool exactCache = true)
     {
