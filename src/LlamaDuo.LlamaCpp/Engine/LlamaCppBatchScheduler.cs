@@ -73,7 +73,11 @@ public sealed class LlamaCppBatchScheduler : IDisposable
             throw new InputException($"the prompt has {prompt.Count} tokens; the context holds {SlotLength}", field: "prompt");
         var sequence = new ScheduledSequence(prompt, request, onText, ct);
         // A request cancelled while it waits gives up at once; one that holds a slot leaves at the next step.
-        sequence.Registration = ct.Register(() => { sequence.Result.TrySetCanceled(ct); _wake.Release(); });
+        sequence.Registration = ct.Register(() =>
+        {
+            sequence.Result.TrySetCanceled(ct);
+            try { _wake.Release(); } catch (ObjectDisposedException) { } // cancelled while the scheduler shut down
+        });
         _waiting.Enqueue(sequence);
         _wake.Release();
         return sequence.Result.Task;
