@@ -66,8 +66,9 @@ public sealed class BatchedServingTests(BatchedStories15M stories) : IClassFixtu
         var together = await Task.WhenAll(Prompts.Select((_, i) => AskAsync(i, Sampled(i))));
 
         // Batching moves logits by ~1e-5 (fp32 KV cache), which changes a seeded pick about once per ~2000 tokens
-        // (docs/server.md); over these 8 x 24 tokens at most one request may differ.
-        Assert.True(alone.Zip(together).Count(p => p.First != p.Second) <= 1, "more than one seeded request changed when batched");
+        // (docs/server.md): ~0.1 changed requests expected over these 8 x 24 tokens; more than two (~0.02% by chance)
+        // would mean the seeds are not per request.
+        Assert.True(alone.Zip(together).Count(p => p.First != p.Second) <= 2, "more than two seeded requests changed when batched");
         Assert.Equal(Prompts.Length, alone.Distinct().Count());
     }
 

@@ -156,6 +156,7 @@ public sealed class LlamaCppBatchScheduler : IDisposable
     void Sample(ScheduledSequence sequence)
     {
         bool finished;
+        Action<ScheduledSequence> settle = s => s.Result.TrySetResult(s.Completion!);
         try
         {
             var logits = _context.NativeHandle.GetLogitsIth(sequence.LogitIndex);
@@ -165,10 +166,11 @@ public sealed class LlamaCppBatchScheduler : IDisposable
         catch (Exception e)
         {
             // A failing text callback (a client gone mid-write) ends that sequence only.
-            sequence.Result.TrySetException(e);
+            settle = s => s.Result.TrySetException(e);
             finished = true;
         }
-        if (finished) Leave(sequence, _ => { });
+        // The task settles only after the slot is freed, so a caller holding its answer sees the slot free already.
+        if (finished) Leave(sequence, settle);
     }
 
     void LeaveCancelled()

@@ -30,7 +30,7 @@ sealed class ScheduledSequence(IReadOnlyList<int> prompt, LlamaCppRequest reques
     /// <summary>Index of this sequence's logits row in the current batch, or -1 when it has none this step.</summary>
     public int LogitIndex { get; set; } = -1;
 
-    /// <summary>Takes one sampled token: emits its text and says whether the sequence has finished.</summary>
+    /// <summary>Takes one sampled token: emits its text and says whether the sequence has finished (then <see cref="Completion"/> is set).</summary>
     public bool Accept(int token, LlamaCppModel model, int slotLength)
     {
         if (model.IsEndOfGeneration(token))
@@ -50,9 +50,12 @@ sealed class ScheduledSequence(IReadOnlyList<int> prompt, LlamaCppRequest reques
         return false;
     }
 
+    /// <summary>The finished completion, handed to <see cref="Result"/> once the slot is free (see the scheduler's Leave).</summary>
+    public LlamaCppCompletion? Completion { get; private set; }
+
     bool Finish(string reason)
     {
-        Result.TrySetResult(new LlamaCppCompletion(Tokens, Scanner.Text, Prompt.Count, reason));
+        Completion = new LlamaCppCompletion(Tokens, Scanner.Text, Prompt.Count, reason);
         return true;
     }
 

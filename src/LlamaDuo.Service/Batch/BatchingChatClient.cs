@@ -165,13 +165,6 @@ public sealed class BatchingChatClient : IChatClient
         var ended = record with { Status = BatchStatuses.Ended, Ended = record.Ended ?? DateTimeOffset.UtcNow, Detail = state.ToString() };
         _journal.Upsert(ended);
         var results = await Retry(() => _api.ResultsAsync(record.Id, ct), "download results", ct).ConfigureAwait(false);
-        foreach (var id in ids)
-            foreach (var call in byId[id])
-            {
-                if (results.TryGetValue(id, out var result) && result.Response is { } response) call.Done.TrySetResult(response);
-                else call.Done.TrySetException(new ServiceCallException(
-                    $"batch {record.Id} ({state.Status}): {result?.Error ?? "no result for this request"}", 1, result?.StatusCode, false, null));
-            }
         bool all;
         lock (_delivered)
         {
@@ -179,8 +172,16 @@ public sealed class BatchingChatClient : IChatClient
             done.UnionWith(ids);
             all = record.CustomIds.All(done.Contains);
         }
-        // Consumed only when every request of the batch was handed out; until then a later call can still attach.
+        // Consumed once every request of the batch is handed out (until then a later call can still attach). It is
+        // journalled just before the hand-out, so a caller that has its answer never sees the batch still open.
         if (all) _journal.Upsert(ended with { Status = BatchStatuses.Consumed });
+        foreach (var id in ids)
+            foreach (var call in byId[id])
+            {
+                if (results.TryGetValue(id, out var result) && result.Response is { } response) call.Done.TrySetResult(response);
+                else call.Done.TrySetException(new ServiceCallException(
+                    $"batch {record.Id} ({state.Status}): {result?.Error ?? "no result for this request"}", 1, result?.StatusCode, false, null));
+            }
     }
 
     async Task<BatchState> PollUntilEndedAsync(string batchId, CancellationToken ct)

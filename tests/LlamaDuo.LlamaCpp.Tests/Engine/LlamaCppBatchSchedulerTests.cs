@@ -69,12 +69,13 @@ public sealed class LlamaCppBatchSchedulerTests(Stories15MFixture fixture, ITest
         var reversed = (await AllAtOnce(scheduler, jobs.AsEnumerable().Reverse().ToList())).Reverse().ToArray();
 
         // Batch composition moves logits by ~1e-5, which changes a seeded pick about once in ~2000 tokens (measured:
-        // 62-63 of 64 requests of 64 tokens identical, Share_of_seeded_requests_identical_batched_and_alone); so at
-        // most one of these 8 may differ, and only after a common start.
+        // 62-63 of 64 requests of 64 tokens identical, Share_of_seeded_requests_identical_batched_and_alone): about 0.16
+        // changed requests expected in 8 x 40 tokens. At most two may differ (three or more: ~0.1% by chance, far
+        // below what a per-sequence seed mix-up would give), and only after a common start.
         foreach (var batched in new[] { together, reversed })
         {
             var differing = alone.Zip(batched).Where(p => p.First != p.Second).ToList();
-            Assert.True(differing.Count <= 1, $"{differing.Count} of 8 seeded requests changed when batched");
+            Assert.True(differing.Count <= 2, $"{differing.Count} of 8 seeded requests changed when batched");
             Assert.All(differing, p => Assert.Equal(p.First[..10], p.Second[..10]));
         }
         Assert.True(alone.Distinct().Count() == alone.Length, "different seeds and prompts gave identical texts");

@@ -49,7 +49,8 @@ public static class ServeEngines
         try
         {
             var llama = LlamaCppModel.Load(gguf);
-            var scheduler = slots > 0 ? new LlamaCppBatchScheduler(llama, slots, Math.Min(llama.TrainedContextLength, MaxSlotLength)) : null;
+            // The exact (fp32) cache only buys batched-equals-alone sampling; one slot is always alone, so it keeps the faster default.
+            var scheduler = slots > 0 ? new LlamaCppBatchScheduler(llama, slots, Math.Min(llama.TrainedContextLength, MaxSlotLength), exactCache: slots > 1) : null;
             var chat = new LlamaCppChatClient(llama, scheduler: scheduler);
             // Raw completions continue the prompt as written: the same weights (and batch) with the plain template.
             var raw = new LlamaCppChatClient(llama, ChatTemplates.Plain, scheduler: scheduler);
