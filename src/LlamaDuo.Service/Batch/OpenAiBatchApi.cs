@@ -37,15 +37,50 @@ public sealed class OpenAiBatchApi(HttpClient http, string baseUrl, string? apiK
         var uploaded = await SendAsync(HttpMethod.Post, "/files", form, "upload batch input file", ct).ConfigureAwait(false);
         var fileId = BatchHttp.String(Parse(uploaded), "id") ?? throw new BatchApiException("upload batch input file: no id in the answer", null);
 
+        // A create whose answer is lost may still have made the batch (and it will be billed): every attempt carries
+        // this submission's key in its metadata, and before trying again the recent batches are searched for it.
+        var submission = Guid.NewGuid().ToString("N");
         var create = JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["input_file_id"] = fileId,
             ["endpoint"] = Endpoint,
             ["completion_window"] = "24h",
-            ["metadata"] = new Dictionary<string, string> { ["llamaduo_stage"] = stage, ["model"] = model },
+            ["metadata"] = new Dictionary<string, string> { ["llamaduo_stage"] = stage, ["model"] = model, [SubmissionKey] = submission },
         });
-        var created = await SendAsync(HttpMethod.Post, "/batches", new StringContent(create, Encoding.UTF8, "application/json"), "create batch", ct).ConfigureAwait(false);
-        return BatchHttp.String(Parse(created), "id") ?? throw new BatchApiException("create batch: no id in the answer", null);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var created = await SendAsync(HttpMethod.Post, "/batches", new StringContent(create, Encoding.UTF8, "application/json"), "create batch", ct).ConfigureAwait(false);
+                return BatchHttp.String(Parse(created), "id") ?? throw new BatchApiException("create batch: no id in the answer", null);
+            }
+            catch (BatchApiException e) when (e.Transient)
+            {
+                if (await FindSubmissionAsync(submission, ct).ConfigureAwait(false) is { } made) return made;
+                if (attempt >= CreateAttempts) throw;
+                await Task.Delay(TimeSpan.FromSeconds(attempt), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The metadata key that names one submission across its create attempts.</summary>
+    public const string SubmissionKey = "llamaduo_submission";
+
+    const int CreateAttempts = 4;
+
+    /// <summary>The id of the batch (among the 100 newest) whose metadata carries <paramref name="submission"/>, or null.</summary>
+    async Task<string?> FindSubmissionAsync(string submission, CancellationToken ct)
+    {
+        string body;
+        try { body = await SendAsync(HttpMethod.Get, "/batches?limit=100", null, "list batches", ct).ConfigureAwait(false); }
+        catch (BatchApiException) { return null; } // cannot tell; the caller's next attempt (or error) decides
+        var list = Parse(body);
+        if (!list.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Array) return null;
+        foreach (var batch in data.EnumerateArray())
+            if (batch.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
+                && BatchHttp.String(metadata, SubmissionKey) == submission)
+                return BatchHttp.String(batch, "id");
+        return null;
     }
 
     /// <inheritdoc/>

@@ -35,6 +35,29 @@ public class OpenAiBatchTests
     }
 
     [Fact]
+    public async Task A_create_whose_answer_is_lost_is_found_by_its_submission_key_and_not_paid_twice()
+    {
+        // The server makes the batch but answers 500 (twice): without the lookup each retry would be another billed batch.
+        await using var demo = await BatchHarness.StartDemo(new DemoBatchOptions { StepMs = 50, LoseCreateAnswers = 2 });
+        using var service = BatchHarness.Client(BatchHarness.Options(demo));
+
+        var results = await BatchHarness.EchoCalls(service.Chat, 12);
+
+        Assert.All(results, r => Assert.Null(r.Error));
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => $"ECHO call {i}"), results.Select(r => r.Response!.Text));
+        Assert.Equal(1, demo.Stats.BatchesCreated);
+        Assert.Equal(12, demo.Stats.BatchLines);
+
+        // The list endpoint the lookup uses, as documented: newest first, with metadata, a limit and has_more.
+        using var http = new HttpClient();
+        using var list = JsonDocument.Parse(await http.GetStringAsync($"{demo.BaseUrl}/batches?limit=1"));
+        var only = Assert.Single(list.RootElement.GetProperty("data").EnumerateArray());
+        Assert.Equal(32, only.GetProperty("metadata").GetProperty(OpenAiBatchApi.SubmissionKey).GetString()!.Length);
+        Assert.False(list.RootElement.GetProperty("has_more").GetBoolean());
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.GetAsync($"{demo.BaseUrl}/batches?limit=101")).StatusCode);
+    }
+
+    [Fact]
     public async Task Lines_in_the_error_file_fail_their_own_call_only()
     {
         await using var demo = await BatchHarness.StartDemo(new DemoBatchOptions { StepMs = 20, FailRate = 0.3 });

@@ -15,4 +15,7 @@ public sealed record DemoBatchOptions
 
     /// <summary>When set, only this many lines are answered and the rest expire (the batch ends as expired).</summary>
     public int? ExpireAfter { get; init; }
+
+    /// <summary>The first this-many OpenAI batch creates make the batch but answer 500, as an answer lost on the way back would.</summary>
+    public int LoseCreateAnswers { get; init; }
 }

@@ -81,8 +81,34 @@ sealed class DemoOpenAiBatchEndpoints(DemoBatchAnswerer answerer, DemoServiceSta
         _batches[id] = batch;
         stats.BatchCreated();
         _ = Task.Run(() => Process(batch, endpoint, Encoding.UTF8.GetString(file.Bytes)));
+        if (Interlocked.Increment(ref _creates) <= answerer.Options.LoseCreateAnswers)
+        {
+            await Json(http, 500, new JsonObject { ["error"] = new JsonObject { ["message"] = "The server had an error while processing your request.", ["type"] = "server_error", ["param"] = null, ["code"] = null } });
+            return;
+        }
         await Json(http, 200, Snapshot(batch));
     }
+
+    int _creates;
+
+    /// <summary>GET /v1/batches: newest first, <c>limit</c> 1..100 (default 20), <c>after</c> a batch id, as the list reference describes.</summary>
+    public async Task ListBatches(HttpContext http)
+    {
+        var limit = int.TryParse(http.Request.Query["limit"], out var l) ? l : 20;
+        if (limit is < 1 or > 100) { await Error(http, 400, $"Invalid 'limit': integer above maximum value, expected a value <= 100, but got {limit} instead.", "limit"); return; }
+        var newest = _batches.Values.Select(Snapshot).OrderByDescending(b => b["created_at"]!.GetValue<long>()).ThenByDescending(b => Number(b["id"]!.GetValue<string>())).ToList();
+        if (http.Request.Query["after"].ToString() is { Length: > 0 } after)
+            newest = newest.SkipWhile(b => b["id"]!.GetValue<string>() != after).Skip(1).ToList();
+        var page = newest.Take(limit).ToList();
+        await Json(http, 200, new JsonObject
+        {
+            ["object"] = "list", ["data"] = new JsonArray([.. page]),
+            ["first_id"] = page.FirstOrDefault()?["id"]?.GetValue<string>(), ["last_id"] = page.LastOrDefault()?["id"]?.GetValue<string>(),
+            ["has_more"] = newest.Count > page.Count,
+        });
+    }
+
+    static int Number(string id) => int.TryParse(id[(id.LastIndexOf('_') + 1)..], out var n) ? n : 0;
 
     public async Task GetBatch(HttpContext http, string id)
     {

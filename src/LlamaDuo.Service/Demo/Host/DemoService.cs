@@ -36,6 +36,7 @@ public static class DemoService
         app.MapGet("/v1/files/{id}", openAiBatches.GetFile);
         app.MapGet("/v1/files/{id}/content", openAiBatches.GetFileContent);
         app.MapPost("/v1/batches", openAiBatches.CreateBatch);
+        app.MapGet("/v1/batches", openAiBatches.ListBatches);
         app.MapGet("/v1/batches/{id}", openAiBatches.GetBatch);
         var anthropicBatches = new DemoAnthropicBatchEndpoints(answerer, stats);
         app.MapPost("/v1/messages/batches", anthropicBatches.Create);
