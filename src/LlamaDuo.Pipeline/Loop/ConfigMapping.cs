@@ -15,7 +15,7 @@ namespace LlamaDuo.Pipeline.Loop;
 /// </summary>
 public static class ConfigMapping
 {
-    public static SvcOptions Service(LlamaDuoConfig config, string cachePath, string ledgerPath, string? batchJournalPath = null) => new()
+    public static SvcOptions Service(LlamaDuoConfig config, string cachePath, string ledgerPath) => new()
     {
         Provider = ProviderName(config.Service.Provider),
         Model = config.Service.Model,
@@ -36,7 +36,6 @@ public static class ConfigMapping
             MaxRequests = config.Service.Batch.MaxRequests,
             WindowMs = config.Service.Batch.WindowMs,
             PriceFactor = config.Service.Batch.PriceFactor,
-            JournalPath = batchJournalPath,
         },
     };
 
@@ -48,9 +47,9 @@ public static class ConfigMapping
         config.Service.Batch.Enabled ? Math.Max(1, config.Service.Batch.MaxRequests) : Math.Max(1, config.Service.Limits.Concurrency);
 
     /// <summary>The second judge's client options; it batches like the primary one, except on Gemini, which has no batch support here.</summary>
-    public static SvcOptions SecondJudge(LlamaDuoConfig config, SecondJudgeOptions second, string cachePath, string ledgerPath, string? batchJournalPath = null)
+    public static SvcOptions SecondJudge(LlamaDuoConfig config, SecondJudgeOptions second, string cachePath, string ledgerPath)
     {
-        var primary = Service(config, cachePath, ledgerPath, batchJournalPath);
+        var primary = Service(config, cachePath, ledgerPath);
         return primary with
         {
             Provider = ProviderName(second.Provider),

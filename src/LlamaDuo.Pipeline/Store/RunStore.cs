@@ -101,10 +101,7 @@ public sealed partial class RunStore : IDisposable
         using var probe = ConnectPostgres(location.ConnectionString ?? throw new ArgumentException("only a PostgreSQL store holds many runs", nameof(location)));
         using var cmd = probe.CreateCommand();
         cmd.CommandText = "SELECT folder FROM runs WHERE id = @id";
-        var p = cmd.CreateParameter();
-        p.ParameterName = "@id";
-        p.Value = runId;
-        cmd.Parameters.Add(p);
+        Add(cmd, "@id", runId);
         var folder = cmd.ExecuteScalar() as string ?? throw new InputException($"no run {runId} in the store", field: "run", value: runId);
         return Open(new RunFolder(folder), location, runId);
     }
