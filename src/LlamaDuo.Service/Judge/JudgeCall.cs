@@ -8,4 +8,7 @@ public sealed record JudgeCall(int Round, int Attempts, JudgeScores? Scores, str
 {
     /// <summary>True when this round produced scores.</summary>
     public bool Succeeded => Scores is not null;
+
+    /// <summary>Every parse diagnostic or call failure of this round, in attempt order (data, not exceptions).</summary>
+    public IReadOnlyList<string> Diagnostics { get; init; } = [];
 }

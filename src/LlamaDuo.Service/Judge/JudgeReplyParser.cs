@@ -5,117 +5,115 @@ using System.Text.RegularExpressions;
 namespace LlamaDuo.Service.Judge;
 
 /// <summary>
-/// Reads the two scores out of a judge reply, leniently: the first JSON object anywhere in the text; keys matched
-/// loosely ("similarity", "Similarity Score", nested {"score": ..}); scores as numbers or strings ("85", "85/100",
-/// "8.5/10"). When no object parses, a last-resort pattern looks for "similarity ... 85" in plain text. Scores outside
-/// 0-100 are rejected, not clamped: they mean the judge misunderstood the scale.
+/// Reads the two scores out of a judge reply, strictly. The syntax is forgiving (the JSON object may sit in a ```
+/// fence or in prose; trailing commas and comments are allowed) but the meaning is not: each score comes only from
+/// its own key, <c>"similarity"</c> and <c>"precision"</c> (case-insensitive, top level of the object), as a JSON
+/// number or a numeric string (<c>"85"</c>, <c>"85.5"</c>, <c>"85/100"</c>) inside 1-100. Anything else (null, a
+/// boolean, a word, a negative or out-of-range value, another scale such as "9/10", a missing or repeated key, no
+/// JSON object at all) is a diagnostic, never a number found elsewhere in the reply. A reply with several verdict
+/// objects (the judge revising itself) parses only when they all give the same two scores; otherwise it is a
+/// diagnostic and the judge is asked again.
 /// </summary>
 public static partial class JudgeReplyParser
 {
+    /// <summary>Lowest score on the scale the prompt declares.</summary>
+    public const double MinScore = 1;
+
+    /// <summary>Highest score on the scale the prompt declares.</summary>
+    public const double MaxScore = 100;
+
     /// <summary>Parses a reply; on failure returns false and says why in <paramref name="error"/>.</summary>
     public static bool TryParse(string? reply, out JudgeScores? scores, out string? error)
     {
         scores = null;
         if (string.IsNullOrWhiteSpace(reply)) { error = "empty reply"; return false; }
 
-        using (var doc = LenientJson.FirstParsable(reply, '{'))
+        var verdicts = new List<JudgeScores>();
+        foreach (var doc in LenientJson.AllParsable(reply, '{'))
         {
-            if (doc is not null && doc.RootElement.ValueKind == JsonValueKind.Object)
+            using (doc)
             {
-                var sim = FindScore(doc.RootElement, "similar", out var simReason);
-                var pre = FindScore(doc.RootElement, "precis", out var preReason);
-                if (sim is not null && pre is not null)
-                    return Check(sim.Value, pre.Value, simReason, preReason, out scores, out error);
+                if (!IsVerdict(doc.RootElement)) continue;
+                if (!TryVerdict(doc.RootElement, out var verdict, out error)) return false;
+                verdicts.Add(verdict!);
             }
         }
-
-        // Plain-text fallback: "Similarity: 85/100 ... Precision: 90".
-        var s = PlainScore(reply, "similarity");
-        var p = PlainScore(reply, "precision");
-        if (s is not null && p is not null) return Check(s.Value, p.Value, null, null, out scores, out error);
-
-        error = "no similarity and precision scores found";
-        return false;
-    }
-
-    static bool Check(double sim, double pre, string? simReason, string? preReason, out JudgeScores? scores, out string? error)
-    {
-        scores = null;
-        if (sim is < 0 or > 100 || pre is < 0 or > 100)
+        if (verdicts.Count == 0)
         {
-            error = $"score out of range 0-100 (similarity {sim}, precision {pre})";
+            error = "no complete JSON object with \"similarity\" and \"precision\" keys";
             return false;
         }
-        scores = new JudgeScores(sim, pre, simReason, preReason);
+        if (verdicts.Select(v => (v.Similarity, v.Precision)).Distinct().Count() > 1)
+        {
+            error = $"{verdicts.Count} verdict objects that disagree (" +
+                    string.Join(" then ", verdicts.Select(v => $"{Show(v.Similarity)}/{Show(v.Precision)}")) + ")";
+            return false;
+        }
+        scores = verdicts[^1];
         error = null;
         return true;
     }
 
-    /// <summary>The first property whose key contains <paramref name="stem"/> and holds a score.</summary>
-    static double? FindScore(JsonElement obj, string stem, out string? reason)
+    /// <summary>An object is a verdict when it has a similarity or precision key; other objects are ignored.</summary>
+    static bool IsVerdict(JsonElement e) =>
+        e.ValueKind == JsonValueKind.Object && e.EnumerateObject().Any(p => Is(p, "similarity") || Is(p, "precision"));
+
+    static bool TryVerdict(JsonElement obj, out JudgeScores? verdict, out string? error)
     {
-        reason = null;
-        double? score = null;
-        foreach (var prop in obj.EnumerateObject())
-        {
-            string key = prop.Name.ToLowerInvariant();
-            if (!key.Contains(stem)) continue;
-            if (key.Contains("reason") || key.Contains("explan") || key.Contains("rationale"))
-            {
-                if (prop.Value.ValueKind == JsonValueKind.String) reason ??= prop.Value.GetString();
-                continue;
-            }
-            if (prop.Value.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var inner in prop.Value.EnumerateObject())
-                {
-                    string ik = inner.Name.ToLowerInvariant();
-                    if (ik is "score" or "value" or "rating") score ??= ScoreValue(inner.Value);
-                    else if (inner.Value.ValueKind == JsonValueKind.String) reason ??= inner.Value.GetString();
-                }
-            }
-            else score ??= ScoreValue(prop.Value);
-        }
-        // {"scores": {"similarity": ..}} nests one level down.
-        if (score is null)
-            foreach (var prop in obj.EnumerateObject())
-                if (prop.Value.ValueKind == JsonValueKind.Object && !prop.Name.Contains(stem, StringComparison.OrdinalIgnoreCase))
-                {
-                    score = FindScore(prop.Value, stem, out var r);
-                    reason ??= r;
-                    if (score is not null) break;
-                }
-        return score;
+        verdict = null;
+        if (!TryScore(obj, "similarity", out double sim, out error) || !TryScore(obj, "precision", out double pre, out error))
+            return false;
+        verdict = new JudgeScores(sim, pre, Reason(obj, "similarity_reason"), Reason(obj, "precision_reason"));
+        return true;
     }
 
-    static double? ScoreValue(JsonElement v) => v.ValueKind switch
+    static bool TryScore(JsonElement obj, string key, out double score, out string? error)
     {
-        JsonValueKind.Number => v.GetDouble(),
-        JsonValueKind.String => FromText(v.GetString()!),
-        _ => null,
-    };
+        score = 0;
+        var props = obj.EnumerateObject().Where(p => Is(p, key)).ToList();
+        if (props.Count == 0) { error = $"missing key \"{key}\""; return false; }
+        if (props.Count > 1) { error = $"key \"{key}\" appears {props.Count} times"; return false; }
+        var value = props[0].Value;
+        double? parsed = value.ValueKind switch
+        {
+            JsonValueKind.Number when value.TryGetDouble(out var d) && double.IsFinite(d) => d,
+            JsonValueKind.String => FromText(value.GetString()!),
+            _ => null,
+        };
+        if (parsed is null)
+        {
+            error = $"\"{key}\": {Shorten(value.GetRawText())} is not a number on the {MinScore:0}-{MaxScore:0} scale";
+            return false;
+        }
+        if (parsed < MinScore || parsed > MaxScore)
+        {
+            error = $"\"{key}\": {Shorten(value.GetRawText())} is outside {MinScore:0}-{MaxScore:0}";
+            return false;
+        }
+        score = parsed.Value;
+        error = null;
+        return true;
+    }
 
-    /// <summary>"85", " 85 ", "85/100", "8.5/10", "85%" to a 0-100 number; null when the text is not a score.</summary>
+    /// <summary>
+    /// The numeric strings we accept: "85", " 85.5 ", "-5" (then rejected as out of range), and "85/100" (the declared
+    /// scale written out). Null for anything else: words, "85 points", "95%", or another scale ("9/10").
+    /// </summary>
     public static double? FromText(string text)
     {
         var m = ScoreText().Match(text);
-        if (!m.Success) return null;
-        double value = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-        if (m.Groups[2].Success)
-        {
-            double scale = double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
-            if (scale <= 0) return null;
-            value = value * 100 / scale;
-        }
-        return value;
+        return m.Success ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
     }
 
-    static double? PlainScore(string reply, string word)
-    {
-        var m = Regex.Match(reply, word + @"[^0-9\n]{0,40}?(\d+(?:\.\d+)?(?:\s*/\s*\d+)?)", RegexOptions.IgnoreCase);
-        return m.Success ? FromText(m.Groups[1].Value) : null;
-    }
+    static string? Reason(JsonElement obj, string key) =>
+        obj.EnumerateObject().FirstOrDefault(p => Is(p, key)) is { Value.ValueKind: JsonValueKind.String } p ? p.Value.GetString() : null;
 
-    [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*(?:%|/\s*(\d+(?:\.\d+)?))?")]
+    static bool Is(JsonProperty p, string key) => string.Equals(p.Name.Trim(), key, StringComparison.OrdinalIgnoreCase);
+
+    static string Show(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
+
+    static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "...";
+
+    [GeneratedRegex(@"^\s*(-?\d+(?:\.\d+)?)\s*(?:/\s*100(?:\.0+)?\s*)?$")]
     private static partial Regex ScoreText();
 }

@@ -21,6 +21,7 @@ public sealed record JudgedRow(
         var ok = calls.Where(c => c.Scores is not null).Select(c => c.Scores!).ToList();
         var diagnostics = calls.Where(c => c.Error is not null)
             .Select(c => new JudgeDiagnostic(c.Round, $"round {c.Round} failed after {c.Attempts} attempt(s): {c.Error}"))
+            .Concat(calls.Where(c => c.Error is null).SelectMany(c => c.Diagnostics.Select(d => new JudgeDiagnostic(c.Round, $"round {c.Round} re-asked: {d}"))))
             .Concat(extra ?? [])
             .ToList();
         if (ok.Count == 0) diagnostics.Add(new JudgeDiagnostic(null, $"no round of {calls.Count} produced scores; row left unscored"));

@@ -3,9 +3,9 @@ using System.Text.Json;
 namespace LlamaDuo.Service.Judge;
 
 /// <summary>
-/// Finds the first balanced JSON object or array in free text (inside ``` fences or surrounded by prose) and parses
-/// it tolerating trailing commas and comments. Language models wrap JSON in all of these; strict parsing of the whole
-/// reply would throw away good answers.
+/// Finds balanced JSON objects or arrays in free text (inside ``` fences or surrounded by prose) and parses them
+/// tolerating trailing commas and comments. Language models wrap JSON in all of these; strict parsing of the whole
+/// reply would throw away good answers. The leniency is in syntax only: what the values mean is the caller's business.
 /// </summary>
 public static class LenientJson
 {
@@ -22,15 +22,35 @@ public static class LenientJson
     /// </summary>
     public static JsonDocument? FirstParsable(string text, char open)
     {
+        foreach (var doc in AllParsable(text, open)) return doc;
+        return null;
+    }
+
+    /// <summary>
+    /// Every outermost candidate that starts with <paramref name="open"/> and parses, left to right; the caller
+    /// disposes each. A candidate that parses is not searched inside (its inner objects are its own values); one
+    /// that does not parse is skipped by one character, so "{not json} {..}" still yields the second object.
+    /// </summary>
+    public static IEnumerable<JsonDocument> AllParsable(string text, char open)
+    {
         char close = open == '{' ? '}' : ']';
-        for (int start = text.IndexOf(open); start >= 0; start = text.IndexOf(open, start + 1))
+        int start = text.IndexOf(open);
+        while (start >= 0)
         {
             int end = MatchingClose(text, start, open, close);
-            if (end < 0) continue;
-            try { return JsonDocument.Parse(text.AsMemory(start, end - start + 1), Options); }
-            catch (JsonException) { }
+            JsonDocument? doc = null;
+            if (end >= 0)
+            {
+                try { doc = JsonDocument.Parse(text.AsMemory(start, end - start + 1), Options); }
+                catch (JsonException) { }
+            }
+            if (doc is not null)
+            {
+                yield return doc;
+                start = text.IndexOf(open, end + 1);
+            }
+            else start = text.IndexOf(open, start + 1);
         }
-        return null;
     }
 
     /// <summary>Index of the bracket that closes the one at <paramref name="start"/>, skipping string contents.</summary>

@@ -4,9 +4,10 @@ namespace LlamaDuo.Service.Judge;
 
 /// <summary>
 /// Scores rows with a service LLM behind any <see cref="IChatClient"/>: our prompt (<see cref="JudgePrompt"/>),
-/// M rounds per row, each a separate call with its own seed, lenient parsing, bounded retries. Failures become
-/// diagnostics on the row; only cancellation escapes. Retries, rate limits, caching and cost accounting belong to
-/// the client's middleware, not here.
+/// M rounds per row, each a separate call with its own seed, strict parsing (<see cref="JudgeReplyParser"/>). A reply
+/// that does not parse is re-asked within a stated budget; that is the only retry here. Transport retries, rate limits,
+/// caching and cost accounting belong to the client's middleware. Failures become diagnostics on the row; only
+/// cancellation escapes.
 /// </summary>
 public sealed class LlmJudge : IRowJudge
 {
@@ -36,34 +37,36 @@ public sealed class LlmJudge : IRowJudge
         return JudgedRow.FromCalls(item, Name, calls);
     }
 
+    /// <summary>
+    /// One round: ask, parse, and re-ask with a new seed while the reply is a parse diagnostic, up to
+    /// <see cref="LlmJudgeOptions.MaxParseRetries"/> times. Every diagnostic is kept on the call. A failed call is not
+    /// retried here: the service middleware is the one retry layer for transport faults and has already given up.
+    /// </summary>
     async Task<JudgeCall> RoundAsync(IReadOnlyList<ChatMessage> messages, int round, CancellationToken ct)
     {
-        string? error = null, reply = null;
-        int attempts = 0;
-        while (attempts <= _options.MaxParseRetries)
+        var diagnostics = new List<string>();
+        string? reply = null;
+        for (int attempt = 0; attempt <= _options.MaxParseRetries; attempt++)
         {
-            attempts++;
             await _gate.WaitAsync(ct);
             try
             {
-                var response = await _client.GetResponseAsync(messages, CallOptions(round, attempts - 1), ct);
+                var response = await _client.GetResponseAsync(messages, CallOptions(round, attempt), ct);
                 reply = response.Text;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
             catch (Exception ex)
             {
-                // The middleware has already retried transport faults; what reaches here is recorded, not thrown.
-                error = $"call failed: {ex.GetType().Name}: {ex.Message}";
-                reply = null;
-                continue;
+                string error = $"call failed: {ex.GetType().Name}: {ex.Message}";
+                return new JudgeCall(round, attempt + 1, null, error, null) { Diagnostics = [.. diagnostics, error] };
             }
             finally { _gate.Release(); }
 
             if (JudgeReplyParser.TryParse(reply, out var scores, out var parseError))
-                return new JudgeCall(round, attempts, scores, null, Shorten(reply));
-            error = $"unparseable reply: {parseError}";
+                return new JudgeCall(round, attempt + 1, scores, null, Shorten(reply)) { Diagnostics = diagnostics };
+            diagnostics.Add($"attempt {attempt + 1}: unparseable reply: {parseError}");
         }
-        return new JudgeCall(round, attempts, null, error, Shorten(reply));
+        return new JudgeCall(round, _options.MaxParseRetries + 1, null, diagnostics[^1], Shorten(reply)) { Diagnostics = diagnostics };
     }
 
     /// <summary>

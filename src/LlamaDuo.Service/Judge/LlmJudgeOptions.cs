@@ -8,7 +8,10 @@ public sealed record LlmJudgeOptions
     /// <summary>Separate judge calls per row; the row score is their mean (paper: M = 10).</summary>
     public int Rounds { get; init; } = 10;
 
-    /// <summary>Extra tries for a round whose reply cannot be parsed or whose call fails (0 = no retry).</summary>
+    /// <summary>
+    /// Re-asks (with a new seed) for a round whose reply is a parse diagnostic: 2 by default, so a round costs at most
+    /// 3 calls. A call that fails is not re-asked: the service middleware retries transport faults, once, in one place.
+    /// </summary>
     public int MaxParseRetries { get; init; } = 2;
 
     /// <summary>Judge calls in flight at once across all rows.</summary>

@@ -62,7 +62,21 @@ public class LlmJudgeTests
         Assert.Equal(3, row.Calls.Single().Attempts);
         Assert.Equal(3, client.Calls.Select(c => c.Options!.Seed).Distinct().Count());
         Assert.Equal(80, row.Similarity);
-        Assert.Empty(row.Diagnostics);
+        // The two bad replies are kept as data on the row, though the round scored.
+        Assert.Equal(2, row.Diagnostics.Count);
+        Assert.All(row.Diagnostics, d => Assert.Contains("re-asked", d.Message));
+        Assert.Equal(2, row.Calls.Single().Diagnostics.Count);
+    }
+
+    [Fact]
+    public async Task AFailedCallIsNotRetriedByTheJudgeTheMiddlewareOwnsRetries()
+    {
+        var client = new ScriptedChatClient((_, _) => throw new HttpRequestException("503 after the middleware's retries"));
+        var row = await new LlmJudge(client, new LlmJudgeOptions { Rounds = 2, MaxParseRetries = 2 }).JudgeAsync(Item);
+        Assert.Equal(2, client.Calls.Count);  // one call per round: no second retry layer
+        Assert.False(row.Scored);
+        Assert.All(row.Calls, c => Assert.Equal(1, c.Attempts));
+        Assert.All(row.Calls, c => Assert.Contains("HttpRequestException", c.Error));
     }
 
     [Fact]
