@@ -19,7 +19,13 @@ app.Configure(config =>
     config.AddCommand<LlamaDuo.Cli.Commands.Runs.RunsCommand>("runs").WithDescription("List runs (status, rounds, best scores) under --root (default ./runs).");
     config.AddCommand<LlamaDuo.Cli.Commands.Runs.StatusCommand>("status").WithDescription("Show one run's rounds (scores, verdict, rows added, cost) and stages.");
     config.AddCommand<LlamaDuo.Cli.Commands.Loop.InferStageCommand>("infer").WithDescription("Single step: the student answers the test prompts (llamaduo infer --run DIR).");
-    config.AddCommand<LlamaDuo.Cli.Commands.Loop.JudgeStageCommand>("judge").WithDescription("Single step: the service LLM judges the answers and the round is decided (--run DIR).");
+    config.AddBranch("judge", judge =>
+    {
+        // `llamaduo judge --run DIR` stays the single step; parse and calibrate are the judge's own tools.
+        judge.SetDescription("Single step: the service LLM judges the answers and the round is decided (--run DIR); or parse | calibrate.");
+        judge.SetDefaultCommand<LlamaDuo.Cli.Commands.Loop.JudgeStageCommand>();
+        judge.AddCommand<LlamaDuo.Cli.Commands.Judge.JudgeParseCommand>("parse").WithDescription("Parse a judge log (JSONL) with the strict parsers: scores or a diagnostic per line.");
+    });
     config.AddCommand<LlamaDuo.Cli.Commands.Loop.SynthStageCommand>("synth").WithDescription("Single step: synthesize, dedup and decontaminate the next round's data (--run DIR).");
     config.AddCommand<VersionCommand>("version").WithDescription("Print the LlamaDuo version.");
     config.AddCommand<LlamaDuo.Cli.Commands.Models.GenerateCommand>("generate").WithDescription("Print a model's continuation of a prompt.");
