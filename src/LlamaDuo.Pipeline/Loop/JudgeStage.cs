@@ -66,7 +66,12 @@ public static class JudgeStage
         return generations.Select(g =>
         {
             var row = byId[g.RowId];
-            return new JudgeItem($"{g.RowId}#{g.Sample}", row.Example.Prompt, row.Example.Response ?? "", g.Text, g.RowId);
+            // The judge sees the conversation up to the final reply: system prompt and earlier turns are context.
+            var turns = row.Example.Messages;
+            int instruction = turns.Count - 1;
+            while (instruction >= 0 && turns[instruction].Role != "user") instruction--;
+            var context = instruction > 0 ? turns.Take(instruction).ToList() : null;
+            return new JudgeItem($"{g.RowId}#{g.Sample}", row.Example.Prompt, row.Example.Response ?? "", g.Text, g.RowId, context);
         }).ToList();
     }
 

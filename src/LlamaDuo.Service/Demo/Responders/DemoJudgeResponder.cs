@@ -22,8 +22,20 @@ public sealed class DemoJudgeResponder : IDemoResponder
     {
         var user = messages.LastOrDefault(m => m.Role == ChatRole.User)?.Text;
         if (user is null || JudgePrompt.TryParse(user) is not { } parts) return null;
-        var (similarity, precision, verdict) = Scores(parts.Reference, parts.Candidate, Hash(user));
-        return Wrap(similarity, precision, verdict, Hash(user)[8]);
+        var hash = Hash(Canonical(parts));
+        var (similarity, precision, verdict) = Scores(parts.Reference, parts.Candidate, hash);
+        return Wrap(similarity, precision, verdict, hash[8]);
+    }
+
+    /// <summary>
+    /// What the jitter is hashed from: the texts in a fixed layout (the first judge prompt's), not the prompt as sent,
+    /// so a change of prompt wording or markers does not move the demo's scores and quickstart figures stay comparable.
+    /// </summary>
+    static string Canonical(JudgePromptParts p)
+    {
+        string context = string.Concat(p.Context.Select(t => $"=== {t.Role.ToUpperInvariant()} ===\n{t.Content}\n"));
+        return $"{context}=== INSTRUCTION ===\n{p.Instruction}\n=== REFERENCE ANSWER ===\n{p.Reference}\n=== CANDIDATE ANSWER ===\n{p.Candidate}\n=== END ===\n" +
+               "Rate the candidate answer now. Reply with the JSON object only.";
     }
 
     /// <summary>The rule: first-word match for one-word references, ROUGE-L otherwise; jitter from the hash.</summary>
@@ -44,11 +56,12 @@ public sealed class DemoJudgeResponder : IDemoResponder
         return (score, precision, $"word overlap with the reference (ROUGE-L F1) is {rouge:0.00}");
     }
 
+    // Reasons first, as the prompt asks; three wrappings a real judge produces, all inside what the strict parser accepts.
     static string Wrap(int s, int p, string verdict, byte style) => (style % 3) switch
     {
-        0 => $"{{\"similarity\": {s}, \"similarity_reason\": \"{verdict}\", \"precision\": {p}, \"precision_reason\": \"{verdict}\"}}",
-        1 => $"```json\n{{\n  \"similarity\": {s},\n  \"similarity_reason\": \"{verdict}\",\n  \"precision\": {p},\n  \"precision_reason\": \"{verdict}\",\n}}\n```",
-        _ => $"Here is my assessment.\n{{\"similarity\": \"{s}/100\", \"similarity_reason\": \"{verdict}\", \"precision\": \"{p.ToString(CultureInfo.InvariantCulture)}\", \"precision_reason\": \"{verdict}\"}}\nI hope this helps.",
+        0 => $"{{\"similarity_reason\": \"{verdict}\", \"similarity\": {s}, \"precision_reason\": \"{verdict}\", \"precision\": {p}}}",
+        1 => $"```json\n{{\n  \"similarity_reason\": \"{verdict}\",\n  \"similarity\": {s},\n  \"precision_reason\": \"{verdict}\",\n  \"precision\": {p},\n}}\n```",
+        _ => $"Here is my assessment.\n{{\"similarity_reason\": \"{verdict}\", \"similarity\": \"{s}/100\", \"precision_reason\": \"{verdict}\", \"precision\": \"{p.ToString(CultureInfo.InvariantCulture)}\"}}\nI hope this helps.",
     };
 
     static byte[] Hash(string text) => SHA256.HashData(Encoding.UTF8.GetBytes(text));
