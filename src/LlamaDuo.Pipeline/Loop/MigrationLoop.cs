@@ -102,8 +102,10 @@ public static class MigrationLoop
                 Summary(last.Similarity), Summary(last.Precision), passed, verdict);
             ctx.Store.RecordRound(m);
             metrics.Add(m);
-            ctx.Say(round, "decide", $"similarity {last.Similarity.Mean:0.0} (median {last.Similarity.Median:0.0}, coverage {last.Similarity.CoveragePercent:0}%), "
-                + $"precision {last.Precision.Mean:0.0}; {verdict}"
+            // Enough digits that a mean just under the bound does not print as the bound (89.9997 is not "90.0").
+            var pass = ctx.Config.Judge.Pass;
+            ctx.Say(round, "decide", $"similarity {DecisionFigure.Format(last.Similarity.Mean, pass.MinSimilarity, 1)} (median {last.Similarity.Median:0.0}, coverage {last.Similarity.CoveragePercent:0}%), "
+                + $"precision {DecisionFigure.Format(last.Precision.Mean, pass.MinPrecision, 1)}; {verdict}"
                 + (last.UnscoredRows > 0 ? $"; {last.UnscoredRows} candidates unscored (see judgements.jsonl)" : ""));
             if (ctx.RanOnlyStage) return Step(ctx, metrics, $"judge ({verdict})", round);
             if (passed || budget is not null)

@@ -38,6 +38,6 @@ public sealed record PassRule
 
     static void Check(List<string> failures, string what, double value, double? min)
     {
-        if (min is not null && value < min) failures.Add($"{what} {value:0.##} < {min}");
+        if (min is not null && value < min) failures.Add($"{what} {DecisionFigure.Format(value, min)} < {DecisionFigure.Format(min.Value, null)}");
     }
 }
