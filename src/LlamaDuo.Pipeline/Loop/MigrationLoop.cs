@@ -94,32 +94,52 @@ public static class MigrationLoop
             if (ctx.RanOnlyStage) return Step(ctx, metrics, "infer", round);
             last = await JudgeStage.RunAsync(ctx, round, split.Test, generations, secondJudge, ct);
 
-            bool passed = Passes(config, last);
             if (best is null || Score(last) > Score(best)) (best, bestWeights, bestRound) = (last, weights, round);
-            string? budget = passed ? null : BudgetSpent(ctx, round, accepted.Count);
-            string verdict = passed ? "pass" : budget ?? "below threshold: synthesize";
-            var m = new RoundMetrics(round, split.Train.Count + accepted.Count, split.Test.Count, added, dropped,
-                Summary(last.Similarity), Summary(last.Precision), passed, verdict);
-            ctx.Store.RecordRound(m);
+            // A round decided before (the run is resumed or re-run) keeps the verdict it was given then: budgets that
+            // have run out since, wall time above all, must not rewrite a finished run's result.
+            var m = ctx.Store.Rounds().FirstOrDefault(r => r.Round == round);
+            if (m is not null) ctx.Say(round, "decide", $"decided earlier: {m.Verdict}");
+            else m = Decide(ctx, round, split, accepted.Count, added, dropped, last);
             metrics.Add(m);
-            // Enough digits that a mean just under the bound does not print as the bound (89.9997 is not "90.0").
-            var pass = ctx.Config.Judge.Pass;
-            ctx.Say(round, "decide", $"similarity {DecisionFigure.Format(last.Similarity.Mean, pass.MinSimilarity, 1)} (median {last.Similarity.Median:0.0}, coverage {last.Similarity.CoveragePercent:0}%), "
-                + $"precision {DecisionFigure.Format(last.Precision.Mean, pass.MinPrecision, 1)}; {verdict}"
-                + (last.UnscoredRows > 0 ? $"; {last.UnscoredRows} candidates unscored (see judgements.jsonl)" : ""));
-            if (ctx.RanOnlyStage) return Step(ctx, metrics, $"judge ({verdict})", round);
-            if (passed || budget is not null)
+            if (ctx.RanOnlyStage) return Step(ctx, metrics, $"judge ({m.Verdict})", round);
+            if (m.Passed || m.Verdict != ContinueVerdict)
             {
-                stopReason = verdict;
+                stopReason = m.Verdict;
                 break;
             }
         }
 
-        var exportRound = metrics.Count - 1;
         string? model = config.Export.Formats.Count == 0 ? null
-            : await ExportStage.RunAsync(ctx, exportRound, bestWeights!, split.Test, best!, ct);
+            : await ExportStage.RunAsync(ctx, ExportRound(ctx, metrics.Count - 1), bestWeights!, split.Test, best!, ct);
         return new LoopOutcome(metrics.Any(m => m.Passed), metrics, ctx.Folder.Root, model, null, stopReason);
     }
+
+    /// <summary>The verdict of a round that goes on to synthesis; any other verdict ends the loop.</summary>
+    const string ContinueVerdict = "below threshold: synthesize";
+
+    /// <summary>Decides a freshly judged round against the pass rule and the budgets, and records the verdict.</summary>
+    static RoundMetrics Decide(LoopContext ctx, int round, TrainTestSplit split, int syntheticRows, int added, int dropped, JudgeRunResult last)
+    {
+        bool passed = Passes(ctx.Config, last);
+        string? budget = passed ? null : BudgetSpent(ctx, round, syntheticRows);
+        string verdict = passed ? "pass" : budget ?? ContinueVerdict;
+        var m = new RoundMetrics(round, split.Train.Count + syntheticRows, split.Test.Count, added, dropped,
+            Summary(last.Similarity), Summary(last.Precision), passed, verdict);
+        ctx.Store.RecordRound(m);
+        // Enough digits that a mean just under the bound does not print as the bound (89.9997 is not "90.0").
+        var pass = ctx.Config.Judge.Pass;
+        ctx.Say(round, "decide", $"similarity {DecisionFigure.Format(last.Similarity.Mean, pass.MinSimilarity, 1)} (median {last.Similarity.Median:0.0}, coverage {last.Similarity.CoveragePercent:0}%), "
+            + $"precision {DecisionFigure.Format(last.Precision.Mean, pass.MinPrecision, 1)}; {verdict}"
+            + (last.UnscoredRows > 0 ? $"; {last.UnscoredRows} candidates unscored (see judgements.jsonl)" : ""));
+        return m;
+    }
+
+    /// <summary>
+    /// The round whose export stage runs: the last round, unless an export is already done (under the round that
+    /// ended the loop then). A finished export is kept: never replaced by another round's.
+    /// </summary>
+    static int ExportRound(LoopContext ctx, int lastRound) =>
+        ctx.Store.Stages().FirstOrDefault(s => s.Name == "export" && s.Status == StageStatus.Done)?.Round ?? lastRound;
 
     /// <summary>A failed run still gets a report of what it did; a problem writing it must not hide the real error.</summary>
     static void TryWriteReport(RunStore store, TextWriter log)
