@@ -59,6 +59,15 @@ public sealed class LlamaModel : nn.Module
         using (x) return norm.forward(x);                                                       // [B, T, C]
     }
 
+    /// <summary>Token embeddings [B, T, C] for <paramref name="inputIds"/> [B, T] (the first stage of <see cref="Hidden"/>).</summary>
+    public Tensor Embed(Tensor inputIds) => embed_tokens.forward(inputIds);
+
+    /// <summary>RoPE tables for <paramref name="positionIds"/> [B, T], as the layers take them (see <see cref="RotaryEmbedding.Angles"/>).</summary>
+    public (Tensor Cos, Tensor SignedSin) Angles(Tensor positionIds, ScalarType dtype) => rotary.Angles(positionIds, dtype);
+
+    /// <summary>The final norm (the last stage of <see cref="Hidden"/>).</summary>
+    public Tensor Norm(Tensor x) => norm.forward(x);
+
     /// <summary>
     /// Boolean [B, 1, T, S] mask: query i (at absolute index past+i) may see key j when j &lt;= past+i and key j is
     /// not padding. Each query may always see itself, so padded query rows stay finite (their output is unused).

@@ -10,9 +10,11 @@ namespace LlamaDuo.Torch.Training;
 /// </summary>
 public sealed class SftBatch : IDisposable
 {
-    SftBatch(Tensor inputIds, Tensor positions, Tensor targets, long tokens)
+    SftBatch(Tensor inputIds, Tensor positions, Tensor targets, long tokens, Tensor? positionIds = null, Tensor? mask = null)
     {
         InputIds = inputIds;
+        PositionIds = positionIds;
+        Mask = mask;
         Positions = positions;
         Targets = targets;
         Tokens = tokens;
@@ -20,6 +22,12 @@ public sealed class SftBatch : IDisposable
 
     /// <summary>[B, T] int64 token ids (padding after each row's end).</summary>
     public Tensor InputIds { get; }
+
+    /// <summary>[B, T] int64 position ids, or null for 0..T-1 in every row (packed rows restart them per example).</summary>
+    public Tensor? PositionIds { get; }
+
+    /// <summary>Boolean [B, 1, T, T] attention mask (true = may attend), or null for the plain causal mask.</summary>
+    public Tensor? Mask { get; }
 
     /// <summary>[N] int64 flat positions b * T + (t - 1) for every target token t.</summary>
     public Tensor Positions { get; }
@@ -65,5 +73,7 @@ public sealed class SftBatch : IDisposable
         InputIds.Dispose();
         Positions.Dispose();
         Targets.Dispose();
+        PositionIds?.Dispose();
+        Mask?.Dispose();
     }
 }

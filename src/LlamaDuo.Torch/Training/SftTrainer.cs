@@ -47,6 +47,10 @@ public static class SftTrainer
         if (encoded.Examples.Count == 0)
             throw new InputException($"all {train.Count} examples were dropped (longer than {maxLength} tokens or without target tokens)", field: "max-len", value: maxLength.ToString());
         var plan = TrainPlan.Create(encoded.Examples, options);
+        var longest = encoded.Examples.Max(e => e.Length);
+        var memory = MemoryPlan.Create(student.Config, options, baseDtype, longest, device.type == DeviceType.CPU ? MachineMemory.AvailableBytes() : null);
+        var checkpointing = memory.Checkpointing;
+        progress?.Report(TrainProgress.Message($"memory: estimated peak {memory.Estimate}; checkpointing {memory.Reason}"));
         var fingerprint = TrainFingerprint.Create(student, train, options, baseDtype, maxLength);
         var resumeFrom = TrainRunFolder.Prepare(outDir, options.Resume, fingerprint);
 
@@ -96,7 +100,8 @@ public static class SftTrainer
             var stepClock = Stopwatch.StartNew();
             clock.Start();
             dropoutRng.manual_seed(StepSeed(options.Seed, step)); // so a resumed run draws the same masks
-            var (loss, tokens, targets) = Step(model, plan.MicroBatches(step, order!).ToList(), optimizer, trainable, lr, padId, device, options.MaxGradNorm);
+            var (loss, tokens, targets) = Step(model, plan.MicroBatches(step, order!).ToList(), optimizer, trainable, lr, padId, device, options.MaxGradNorm,
+                checkpointing, dropoutRng);
             clock.Stop();
             sessionTokens += tokens;
             state = state with
@@ -111,8 +116,11 @@ public static class SftTrainer
             var tokensPerSecond = sessionTokens / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
             if ((step + 1) % options.LogEvery == 0 || step + 1 == plan.TotalSteps)
             {
-                var eta = TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / (step + 1 - (resumedFrom ?? 0)) * (plan.TotalSteps - step - 1));
-                progress?.Report(new TrainProgress(step + 1, plan.TotalSteps, epoch, loss, lr, tokensPerSecond, eta));
+                var perStep = clock.Elapsed.TotalSeconds / (step + 1 - (resumedFrom ?? 0));
+                var epochLeft = plan.StepsPerEpoch - 1 - step % plan.StepsPerEpoch;
+                progress?.Report(new TrainProgress(step + 1, plan.TotalSteps, epoch, loss, lr, tokensPerSecond,
+                    TimeSpan.FromSeconds(perStep * (plan.TotalSteps - step - 1)), EpochEta: TimeSpan.FromSeconds(perStep * epochLeft),
+                    RssGb: MachineMemory.RssBytes() / 1e9));
             }
             if (plan.HeldOut.Count > 0 && (plan.EndsEpoch(step) || step + 1 == plan.TotalSteps))
             {
@@ -159,6 +167,9 @@ public static class SftTrainer
             Tokens = state.Tokens,
             TrainSeconds = state.TrainSeconds,
             ResumedFromStep = resumedFrom,
+            Checkpointing = checkpointing,
+            EstimatedPeakGb = memory.Estimate.Total / 1e9,
+            PeakRssGb = MachineMemory.PeakRssBytes() / 1e9,
             LossHistory = state.LossHistory,
             EvalHistory = state.EvalHistory,
         };
@@ -168,7 +179,8 @@ public static class SftTrainer
 
     /// <summary>One optimiser step over its micro-batches; returns the mean target-token loss, the real tokens processed and the target count.</summary>
     static (double Loss, long Tokens, long Targets) Step(Model.LlamaForCausalLM model, IReadOnlyList<IReadOnlyList<EncodedExample>> microBatches, OptimizerHelper optimizer,
-        IReadOnlyList<(string name, Parameter parameter)> trainable, double lr, int padId, Device device, double maxGradNorm)
+        IReadOnlyList<(string name, Parameter parameter)> trainable, double lr, int padId, Device device, double maxGradNorm,
+        bool checkpointing, Generator dropout)
     {
         using var scope = NewDisposeScope();
         model.train();
@@ -179,10 +191,9 @@ public static class SftTrainer
         double lossSum = 0;
         foreach (var batch in batches)
         {
-            using var sum = SftLoss.Sum(model, batch);
-            using var scaled = sum / targetCount; // mean over the whole step's targets, whatever the micro-batch split
-            scaled.backward();
-            lossSum += sum.item<float>();
+            // One scope per micro-batch: whatever the pass leaves behind is freed before the next one starts.
+            using var microScope = NewDisposeScope();
+            lossSum += SftBackward.Run(model, batch, 1.0 / targetCount, checkpointing, dropout); // mean over the whole step's targets
         }
         if (maxGradNorm > 0) nn.utils.clip_grad_norm_(trainable.Select(t => t.parameter), maxGradNorm);
         optimizer.step();
@@ -205,8 +216,7 @@ public static class SftTrainer
         foreach (var chunk in rows.Chunk(batchSize))
         {
             using var batch = SftBatch.Collate(chunk, padId, device);
-            using var loss = SftLoss.Sum(model, batch);
-            sum += loss.item<float>();
+            sum += SftLoss.Sum(model, batch);
             count += batch.TargetCount;
         }
         model.train();

@@ -21,6 +21,15 @@ public enum TrainDtype
     BFloat16,
 }
 
+/// <summary>Activation checkpointing per decoder layer (keep each layer's input, recompute it in the backward pass).</summary>
+public enum CheckpointingMode
+{
+    /// <summary>On when the memory estimate without it exceeds the budget (see <see cref="MemoryPlan"/>).</summary>
+    Auto,
+    On,
+    Off,
+}
+
 /// <summary>
 /// Everything one SFT run needs besides the model and data. Defaults follow the LlamaDuo paper's recipe (LoRA r 8,
 /// alpha 16, dropout 0.05, cosine with 10% warmup) with a learning rate that suits small students on a few hundred rows.
@@ -50,6 +59,10 @@ public sealed record TrainOptions
     public bool AssistantOnlyLoss { get; init; } = true;
     public int Seed { get; init; } = 42;
     public TrainDtype Dtype { get; init; } = TrainDtype.Auto;
+    /// <summary>Activation checkpointing: auto (on when memory needs it), on or off.</summary>
+    public CheckpointingMode Checkpointing { get; init; } = CheckpointingMode.Auto;
+    /// <summary>Peak memory the run may plan for, in GB (10^9 bytes); null: 90% of what the machine has available at the start.</summary>
+    public double? MemoryLimitGb { get; init; }
     /// <summary>"cpu" or "cuda" (needs TorchSharp's CUDA backend).</summary>
     public string Device { get; init; } = "cpu";
     /// <summary>Write a checkpoint every this many optimiser steps (0: only at the end).</summary>
@@ -88,6 +101,7 @@ public sealed record TrainOptions
         Require(LogEvery >= 1, "log-every", LogEvery, "must be at least 1");
         Require(HeldOutFraction is >= 0 and < 1, "held-out", HeldOutFraction, "must be in [0, 1)");
         Require(KeepCheckpoints >= 1, "keep-checkpoints", KeepCheckpoints, "must be at least 1");
+        Require(MemoryLimitGb is null or > 0, "memory-limit", MemoryLimitGb ?? 0, "must be positive (GB)");
         Require(Device is "cpu" or "cuda", "device", Device, "must be cpu or cuda");
         Require(Lora.Rank >= 1, "rank", Lora.Rank, "must be at least 1");
         Require(Lora.Alpha > 0, "alpha", Lora.Alpha, "must be positive");

@@ -37,17 +37,32 @@ public sealed record TrainResult
     public double TokensPerSecond => TrainSeconds > 0 ? Tokens / TrainSeconds : 0;
     /// <summary>The step this session resumed after, or null for a fresh run.</summary>
     public int? ResumedFromStep { get; init; }
+    /// <summary>Whether activation checkpointing ran (see <see cref="MemoryPlan"/>).</summary>
+    public bool Checkpointing { get; init; }
+    /// <summary>The memory estimate made before the first step, GB.</summary>
+    public double EstimatedPeakGb { get; init; }
+    /// <summary>Peak resident memory of the process when training ended, GB (VmHWM; includes loading).</summary>
+    public double PeakRssGb { get; init; }
     public IReadOnlyList<LossPoint> LossHistory { get; init; } = [];
     public IReadOnlyList<EvalPoint> EvalHistory { get; init; } = [];
     public double? FinalLoss => LossHistory.Count > 0 ? LossHistory[^1].Loss : null;
 }
 
-/// <summary>A progress report, sent every few steps and after each held-out evaluation.</summary>
+/// <summary>
+/// A progress report: a step line (loss, lr, real tokens/s, resident memory, time left in the epoch and in the
+/// round's training), an epoch's held-out loss, or a one-off <see cref="Note"/> (the memory plan, the dtype chosen).
+/// </summary>
 public sealed record TrainProgress(int Step, int TotalSteps, int Epoch, double Loss, double LearningRate, double TokensPerSecond,
-    TimeSpan Eta, double? EvalLoss = null)
+    TimeSpan Eta, double? EvalLoss = null, TimeSpan? EpochEta = null, double RssGb = 0, string? Note = null)
 {
-    /// <summary>One line for a log: step, loss, lr, tokens/s, ETA.</summary>
-    public override string ToString() => EvalLoss is { } eval
+    /// <summary>A report that carries only a message.</summary>
+    public static TrainProgress Message(string note) => new(0, 0, 0, 0, 0, 0, TimeSpan.Zero, Note: note);
+
+    /// <summary>One line for a log.</summary>
+    public override string ToString() => Note ?? (EvalLoss is { } eval
         ? $"epoch {Epoch + 1} done at step {Step}/{TotalSteps}: held-out loss {eval:F4}"
-        : $"step {Step}/{TotalSteps} epoch {Epoch + 1} loss {Loss:F4} lr {LearningRate:E2} {TokensPerSecond:F0} tok/s eta {Eta:hh\\:mm\\:ss}";
+        : $"step {Step}/{TotalSteps} epoch {Epoch + 1} loss {Loss:F4} lr {LearningRate:E2} {TokensPerSecond:F0} tok/s rss {RssGb:F1} GB" +
+          $" left: epoch {Clock(EpochEta ?? TimeSpan.Zero)} round {Clock(Eta)}");
+
+    static string Clock(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:D2}m" : $"{t.Minutes}m{t.Seconds:D2}s";
 }
