@@ -27,6 +27,7 @@ app.Configure(config =>
         judge.AddCommand<LlamaDuo.Cli.Commands.Judge.JudgeParseCommand>("parse").WithDescription("Parse a judge log (JSONL) with the strict parsers: scores or a diagnostic per line.");
     });
     config.AddCommand<LlamaDuo.Cli.Commands.Loop.SynthStageCommand>("synth").WithDescription("Single step: synthesize, dedup and decontaminate the next round's data (--run DIR).");
+    config.AddCommand<LlamaDuo.Cli.Commands.Cost.CostCommand>("cost").WithDescription("The cost case of a run: service LLM vs student per request, break-even volume, 12 months at light and heavy load, migration spend.");
     config.AddCommand<VersionCommand>("version").WithDescription("Print the LlamaDuo version.");
     config.AddCommand<LlamaDuo.Cli.Commands.Models.GenerateCommand>("generate").WithDescription("Print a model's continuation of a prompt.");
     config.AddCommand<LlamaDuo.Cli.Commands.Train.TrainCommand>("train").WithDescription("Fine-tune a student (LoRA or full) on a JSONL file; --resume continues a run.");

@@ -1,4 +1,5 @@
 using LlamaDuo.LlamaCpp.Engine;
+using LlamaDuo.Pipeline.Cost;
 using LlamaDuo.Pipeline.Export;
 using LlamaDuo.Pipeline.Data;
 using LlamaDuo.Pipeline.Store;
@@ -12,7 +13,7 @@ namespace LlamaDuo.Pipeline.Loop;
 /// Stage "export" (after the last round): the best round's weights merged into the base and written as the formats
 /// export.formats names: a Hugging Face folder (export/hf), GGUF with tokenizer and chat template (export/model.gguf),
 /// an Ollama Modelfile whose TEMPLATE and stop parameters match training, and the PEFT adapter (export/adapter).
-/// Then the parity gate: the test split is answered again by the GGUF on llama.cpp and judged; the export fails when
+/// Then the parity gate: the test split is answered again by the GGUF on llama.cpp (timed: export/throughput.json) and judged; the export fails when
 /// the mean score moves by more than export.parity_tolerance points.
 /// </summary>
 public static class ExportStage
@@ -56,8 +57,13 @@ public static class ExportStage
     static async Task ParityAsync(LoopContext ctx, int round, string gguf, IChatTemplate template, IReadOnlyList<CoverageRow> test, JudgeRunResult before, CancellationToken ct)
     {
         List<Generation> generations;
+        // The parity answers are timed too: export/throughput.json is the student's measured cost per request (docs/cost.md).
         using (var engine = LlamaCppChatClient.Open(gguf, template))
-            generations = await ChatClientGeneration.RunAsync(engine, test, ctx.Config.Inference with { Concurrency = 1 }, round, ct);
+        {
+            (var throughput, generations) = await StudentThroughput.MeasureAsync(engine, Path.GetRelativePath(ctx.Folder.Root, gguf), test,
+                ctx.Config.Inference, round, "export stage's parity check", ct);
+            throughput.Write(ctx.Folder);
+        }
         var after = await JudgeStage.ScoreAsync(ctx, test, generations, ct);
         double dSim = after.Similarity.Mean - before.Similarity.Mean, dPrec = after.Precision.Mean - before.Precision.Mean;
         var tolerance = ctx.Config.Export.ParityTolerance;

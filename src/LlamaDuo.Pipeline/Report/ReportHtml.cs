@@ -7,8 +7,8 @@ using LlamaDuo.Pipeline.Store;
 namespace LlamaDuo.Pipeline.Report;
 
 /// <summary>
-/// Renders report.html: one self-contained page (inline CSS and SVG, no scripts, no links to fetch) with the verdict
-/// per round, the figures, and the cost and synthesis tables.
+/// Renders report.html: one self-contained page (inline CSS, SVG and script, no links to fetch) with the verdict
+/// per round, the figures, the cost and synthesis tables, then the <see cref="ReportSections"/> (each under its anchor).
 /// </summary>
 public static class ReportHtml
 {
@@ -18,11 +18,12 @@ public static class ReportHtml
         table{border-collapse:collapse;width:100%;font-size:13px} th,td{padding:3px 6px;border-bottom:1px solid #eee;text-align:right}
         th:first-child,td:first-child,td.text{text-align:left} .pass{color:#16794a;font-weight:600} .fail{color:#a33;font-weight:600}
         figure{margin:1rem 0} figure svg{display:block;max-width:100%;height:auto;border:1px solid #eee} figcaption{color:#555;font-size:12px}
-        .meta{color:#555} .empty{color:#888;font-style:italic}
+        .meta{color:#555} .empty{color:#888;font-style:italic} .breakeven{font-size:15px}
         """;
 
-    public static string Render(ReportData d, PassRule rule)
+    public static string Render(ReportData d, PassRule rule, IReadOnlyList<(string Id, string Title, string Html)>? sections = null)
     {
+        sections ??= [];
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
         html.Append($"<title>LlamaDuo report: {E(d.Run.Task)} ({E(d.Run.Id)})</title><style>{Css}</style></head><body>\n");
@@ -33,19 +34,23 @@ public static class ReportHtml
         if (rule.MinCoverage > 0) html.Append($" and coverage &gt;= {N(rule.MinCoverage)}%");
         html.Append($"; a test prompt is covered when its score is at least {N(rule.CoverageThreshold)}.</p>\n");
 
-        html.Append("<h2>Verdict per round</h2>\n");
+        if (sections.Count > 0)
+            html.Append("<p class=\"meta\">Contents: <a href=\"#verdict\">verdict</a> · <a href=\"#synthetic-data\">synthetic data</a> · <a href=\"#training\">training</a> · <a href=\"#spend\">tokens and dollars</a>")
+                .AppendJoin("", sections.Select(s => $" · <a href=\"#{E(s.Id)}\">{E(s.Title)}</a>")).Append("</p>\n");
+        html.Append("<h2 id=\"verdict\">Verdict per round</h2>\n");
         html.Append(RoundsTable(d));
         Figure(html, "scores", ReportFigures.ScoresPerRound(d, rule.MinSimilarity, rule.MinPrecision), "Mean judge score per round; bars are 95% confidence intervals of the mean, diamonds the medians, dashed lines the pass thresholds.");
         Figure(html, "coverage", ReportFigures.CoveragePerRound(d, rule.CoverageThreshold), "Share of test prompts whose score reaches the coverage threshold.");
         Figure(html, "distribution", ReportFigures.ScoreDistribution(d), "Per-prompt scores (mean over samples and judge calls) in the last judged round.");
-        html.Append("<h2>Synthetic data</h2>\n");
+        html.Append("<h2 id=\"synthetic-data\">Synthetic data</h2>\n");
         Figure(html, "synthetic", ReportCharts.SyntheticRows(d), "Rows the service LLM wrote that were kept, and those dropped, by reason.");
         html.Append(DropsTable(d));
-        html.Append("<h2>Training</h2>\n");
+        html.Append("<h2 id=\"training\">Training</h2>\n");
         Figure(html, "loss", ReportCharts.TrainingLoss(d), "Training loss on assistant tokens, per optimizer step.");
-        html.Append("<h2>Tokens and dollars</h2>\n");
+        html.Append("<h2 id=\"spend\">Tokens and dollars</h2>\n");
         Figure(html, "cost", ReportCharts.CostPerStage(d), "Service tokens per stage over all rounds, each bar labelled with its dollars.");
         html.Append(CostTable(d));
+        foreach (var (id, title, body) in sections) html.Append($"<section id=\"{E(id)}\"><h2>{E(title)}</h2>\n{body}</section>\n");
         html.Append($"<p class=\"meta\">Generated from run.db at {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss} UTC. This page loads nothing from the network.</p>\n</body></html>\n");
         return html.ToString();
     }

@@ -10,7 +10,9 @@ public static class RunReport
     public static string Write(RunStore store)
     {
         var rule = File.Exists(store.Folder.ConfigPath) ? LlamaDuoConfig.Load(store.Folder.ConfigPath).Judge.Pass : new PassRule();
-        var html = ReportHtml.Render(ReportData.From(store), rule);
+        var data = ReportData.From(store);
+        var sections = ReportSections.All.Select(s => (s.Id, s.Title, s.Render(store, data))).ToList();
+        var html = ReportHtml.Render(data, rule, sections);
         AtomicFile.WriteAllText(store.Folder.ReportPath, html);
         return store.Folder.ReportPath;
     }
