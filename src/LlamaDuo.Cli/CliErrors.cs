@@ -7,7 +7,11 @@ namespace LlamaDuo.Cli;
 /// <summary>The CLI's one catch-all: bad input prints its message and exits 2; anything else prints and exits 1.</summary>
 public static class CliErrors
 {
-    public static int Run(Func<int> body)
+    /// <summary>
+    /// Runs the command line; an unknown option is named with the closest one <paramref name="tree"/> knows for the
+    /// command (when given).
+    /// </summary>
+    public static int Run(Func<int> body, IReadOnlyList<string>? args = null, CommandTree? tree = null)
     {
         try
         {
@@ -16,6 +20,17 @@ public static class CliErrors
         catch (Exception e) when (Unwrap(e) is InputException input)
         {
             Console.Error.WriteLine($"error: {input.Message}");
+            return 2;
+        }
+        catch (Exception e) when (Unwrap(e) is StrictArguments.ParsedOnly parsed)
+        {
+            Console.Error.WriteLine(parsed.Message);
+            return 0;
+        }
+        catch (Exception e) when (Unwrap(e) is CommandParseException parse && tree is not null && args is not null
+                                  && UnknownOptions.Explain(parse.Message, args, tree) is { } explained)
+        {
+            Console.Error.WriteLine($"error: {explained}");
             return 2;
         }
         catch (Exception e) when (Unwrap(e) is CommandParseException or CommandRuntimeException)

@@ -8,11 +8,12 @@ LlamaDuo.Torch.Training.OpenMpWaits.PreferPassive();
 // Redirected output (logs, CI, pipes) has no terminal width; Spectre would wrap tables at 80 columns.
 if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 160;
 
-var app = new CommandApp();
-app.Configure(config =>
+Action<IConfigurator> commands = config =>
 {
     config.SetApplicationName("llamaduo");
     config.PropagateExceptions();
+    // Every command, whoever adds it: an unknown option or an extra argument is an error (exit 2), not ignored.
+    StrictArguments.Apply(config);
     // Each area registers its own commands; see Commands/*.cs.
     config.AddCommand<LlamaDuo.Cli.Commands.Loop.QuickstartCommand>("quickstart").WithDescription("Offline end-to-end migration on stories15M with the demo service (a stand-in for the service LLM).");
     config.AddCommand<LlamaDuo.Cli.Commands.Loop.RunCommand>("run").WithDescription("Run the LlamaDuo loop for one migration config (resumable).");
@@ -48,5 +49,7 @@ app.Configure(config =>
         bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchGenerateCommand>("generate").WithDescription("Greedy tokens/s on stories15M: TorchSharp vs llama.cpp at batch 1 and 8.");
         bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchServeCommand>("serve").WithDescription("Server load vs llama.cpp directly on stories15M.");
     });
-});
-return CliErrors.Run(() => app.Run(args));
+};
+var app = new CommandApp();
+app.Configure(commands);
+return CliErrors.Run(() => app.Run(StrictArguments.RefuseDoubleDash(args)), args, new CommandTree(commands));

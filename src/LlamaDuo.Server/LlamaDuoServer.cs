@@ -46,6 +46,7 @@ public sealed class LlamaDuoServer : IAsyncDisposable
     {
         if (options.Parallel < 1) throw new InputException("must be at least 1", field: "parallel", value: options.Parallel.ToString());
         if (options.QueueLimit < 0) throw new InputException("must be 0 or more", field: "queue", value: options.QueueLimit.ToString());
+        if (options.MaxRequestBodyBytes < 1) throw new InputException("must be at least 1", field: "max-request-body-bytes", value: options.MaxRequestBodyBytes.ToString());
         var address = ResolveHost(options);
         ReserveThreads(options.Parallel);
 
@@ -60,6 +61,8 @@ public sealed class LlamaDuoServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // Checked against Content-Length before the body is read: an oversized prompt costs nothing.
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
             if (address is null) kestrel.ListenLocalhost(options.Port);
             else kestrel.Listen(address, options.Port);
         });
@@ -68,6 +71,7 @@ public sealed class LlamaDuoServer : IAsyncDisposable
         var gate = new GenerationGate(options.Parallel, options.QueueLimit, options.RetryAfterSeconds);
         if (options.LogToConsole) app.UseMiddleware<RequestLog>();
         app.UseMiddleware<ErrorTranslator>();
+        app.UseMiddleware<HostCheck>(options.AllowedHosts);
         if (!string.IsNullOrEmpty(options.ApiKey)) app.UseMiddleware<ApiKeyCheck>(options.ApiKey);
         RouteTable.Map(app, model, gate, new RequestMapper(model, options), new ChoiceRunner(model));
 

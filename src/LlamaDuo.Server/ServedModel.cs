@@ -20,6 +20,23 @@ public sealed record ServedModel(string Id, IChatClient Chat)
     /// <summary>The model's context window in tokens; 0 means unknown (no length check).</summary>
     public int ContextLength { get; init; }
 
+    /// <summary>
+    /// Most prompt characters (all messages' text, or one raw prompt) that could still fit <see cref="ContextLength"/>;
+    /// a longer prompt is refused before it is tokenized. 0 means no such check. Engines derive it from the
+    /// vocabulary (<see cref="PromptCharacterBound"/>).
+    /// </summary>
+    public int MaxPromptChars { get; init; }
+
+    /// <summary>
+    /// The character bound for a context of <paramref name="contextLength"/> tokens when no token of the vocabulary
+    /// covers more than <paramref name="longestTokenChars"/> characters: beyond context x longest the prompt cannot
+    /// fit, whatever it tokenizes to. Times 4: slack for normalizers that compose characters before tokenizing
+    /// (NFC folds up to three code points into one); the bound only has to stop work that is certainly wasted, the
+    /// exact token count follows.
+    /// </summary>
+    public static int PromptCharacterBound(int contextLength, int longestTokenChars) =>
+        (int)Math.Min(int.MaxValue, 4L * contextLength * Math.Max(1, longestTokenChars));
+
     /// <summary>Tokens the chat prompt takes once the template is applied (including the generation prompt).</summary>
     public Func<IReadOnlyList<ChatMessage>, int>? CountChatTokens { get; init; }
 

@@ -24,8 +24,24 @@ public sealed record ServerOptions
     /// <summary>Requests that may wait for a generation slot; one more is answered 429 with Retry-After.</summary>
     public int QueueLimit { get; init; } = 64;
 
-    /// <summary>Largest <c>n</c> (choices per request) accepted.</summary>
+    /// <summary>
+    /// Largest <c>n</c> (choices per request, times the prompts of a completions array) accepted; never more than
+    /// <see cref="Parallel"/>, since a request's choices run at once, one slot each.
+    /// </summary>
     public int MaxChoices { get; init; } = 16;
+
+    /// <summary>Largest request body in bytes; a bigger one is refused with 413 before it is read.</summary>
+    public long MaxRequestBodyBytes { get; init; } = 1 << 20;
+
+    /// <summary>Most chat messages one request may hold.</summary>
+    public int MaxMessages { get; init; } = 1024;
+
+    /// <summary>
+    /// Host header values served besides the defaults (<c>localhost</c>, <c>*.localhost</c> and IP literals, which DNS
+    /// rebinding cannot use): names such as <c>gpu-box.lan</c>, <c>*.example.org</c> for its subdomains, or <c>*</c> for
+    /// any. Any other Host is refused with 403, so a web page cannot reach this server through a rebound name.
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
 
     /// <summary>How long shutdown waits for requests in flight before cutting them off.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -91,10 +91,10 @@ public sealed class ChatCompletionTests
     }
 
     [Fact]
-    public async Task N_choices_are_generated_with_distinct_seeds_and_counted_together()
+    public async Task N_choices_are_generated_at_once_with_distinct_seeds_and_counted_together()
     {
-        var fake = new FakeChatClient { Reply = (_, o) => [$"seed{o?.Seed}"] };
-        await using var harness = await ServerHarness.StartAsync(fake);
+        var fake = new FakeChatClient { Reply = (_, o) => [$"seed{o?.Seed}"], TokenDelay = TimeSpan.FromMilliseconds(50) };
+        await using var harness = await ServerHarness.StartAsync(fake, new ServerOptions { Parallel = 4 });
         using var response = await harness.PostJsonAsync("/v1/chat/completions",
             """{"model":"fake-model","n":3,"seed":10,"messages":[{"role":"user","content":"hi"}]}""");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -103,5 +103,6 @@ public sealed class ChatCompletionTests
         Assert.Equal([0, 1, 2], choices.Select(c => c.GetProperty("index").GetInt32()));
         Assert.Equal(["seed10", "seed11", "seed12"], choices.Select(c => c.GetProperty("message").GetProperty("content").GetString()));
         Assert.Equal(3, json.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(3, fake.Peak); // one slot per choice, all running together
     }
 }

@@ -10,7 +10,7 @@ public sealed class CompletionAndModelTests
     public async Task Completion_continues_each_prompt_of_an_array_with_usage()
     {
         var fake = new FakeChatClient { Reply = (m, _) => [m[0].Text.ToUpperInvariant()] };
-        await using var harness = await ServerHarness.StartAsync(fake);
+        await using var harness = await ServerHarness.StartAsync(fake, new ServerOptions { Parallel = 4 });
         using var response = await harness.PostJsonAsync("/v1/completions", """{"model":"fake-model","prompt":["ab","cd"],"n":2}""");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
 

@@ -124,6 +124,23 @@ public sealed class LlamaCppModel : IDisposable
         return buffer[..Math.Max(n, 0)].ToArray();
     }
 
+    /// <summary>
+    /// Bytes of the longest token text in the vocabulary, special tokens included: no token covers more characters
+    /// of a prompt than this (a character is at least one UTF-8 byte), which bounds prompt length before tokenizing.
+    /// </summary>
+    public int LongestTokenBytes()
+    {
+        Span<byte> buffer = stackalloc byte[256];
+        var longest = 0;
+        for (var id = 0; id < VocabSize; id++)
+        {
+            // A negative answer is the size a longer piece needs.
+            var n = Math.Abs(NativeApi.llama_token_to_piece(_weights.Vocab, (LLamaToken)id, buffer, 0, true));
+            longest = Math.Max(longest, n);
+        }
+        return longest;
+    }
+
     /// <summary>True for tokens that end generation (eos, eot, end-of-turn markers).</summary>
     public bool IsEndOfGeneration(int id) => ((LLamaToken)id).IsEndOfGeneration(_weights.Vocab);
 

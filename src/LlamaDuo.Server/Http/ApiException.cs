@@ -15,6 +15,9 @@ internal sealed class ApiException(int status, string message, string type, stri
     /// <summary>Seconds to put in Retry-After (429 only).</summary>
     public int? RetryAfterSeconds { get; init; }
 
+    /// <summary>Methods to put in Allow (405 only).</summary>
+    public string? Allow { get; init; }
+
     public static ApiException BadRequest(string message, string? param = null, string? code = null) =>
         new(400, message, "invalid_request_error", param, code);
 

@@ -3,14 +3,18 @@ using Microsoft.AspNetCore.Http;
 
 namespace LlamaDuo.Server.Http;
 
-/// <summary>POST /v1/chat/completions: parse, validate, wait for a slot, generate n choices, answer plain or as SSE.</summary>
+/// <summary>
+/// POST /v1/chat/completions: parse and check cheaply, wait for one slot per choice, count the prompt's tokens, then
+/// generate the n choices at once and answer plain or as SSE. A client that hangs up cancels every step after parsing.
+/// </summary>
 internal sealed class ChatCompletionsEndpoint(ServedModel model, RequestMapper mapper, GenerationGate gate, ChoiceRunner runner)
 {
     public async Task HandleAsync(HttpContext http)
     {
         var request = await RequestBody.ReadAsync<ChatCompletionRequest>(http);
         var plan = mapper.FromChat(request);
-        using var slot = await gate.EnterAsync(http.RequestAborted);
+        using var slots = await gate.EnterAsync(plan.Choices, http.RequestAborted);
+        plan = mapper.CountTokens(plan, http.RequestAborted);
         var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (plan.Stream) await StreamAsync(http, plan, id, created);
@@ -19,16 +23,9 @@ internal sealed class ChatCompletionsEndpoint(ServedModel model, RequestMapper m
 
     async Task AnswerAsync(HttpContext http, GenerationPlan plan, string id, long created)
     {
-        var choices = new List<ChatChoice>();
-        int promptTokens = plan.PromptTokens, completionTokens = 0;
-        for (var i = 0; i < plan.Choices; i++)
-        {
-            var result = await runner.RunAsync(plan, i, http.RequestAborted);
-            choices.Add(new ChatChoice(i, new ResponseMessage("assistant", result.Text), result.FinishReason));
-            promptTokens = result.PromptTokens;
-            completionTokens += result.CompletionTokens;
-        }
-        var body = new ChatCompletion(id, "chat.completion", created, model.Id, choices, Usage.Of(promptTokens, completionTokens));
+        var results = await ChoiceRunner.AllAsync(plan.Choices, (i, ct) => runner.RunAsync(plan, i, ct), http.RequestAborted);
+        var choices = results.Select((r, i) => new ChatChoice(i, new ResponseMessage("assistant", r.Text), r.FinishReason)).ToList();
+        var body = new ChatCompletion(id, "chat.completion", created, model.Id, choices, Usage.Of(results[^1].PromptTokens, results.Sum(r => r.CompletionTokens)));
         await http.Response.WriteAsJsonAsync(body, WireJson.Options, http.RequestAborted);
     }
 
@@ -38,20 +35,16 @@ internal sealed class ChatCompletionsEndpoint(ServedModel model, RequestMapper m
         ChatCompletionChunk Chunk(int index, ResponseMessage delta, string? finish) =>
             new(id, "chat.completion.chunk", created, model.Id, [new ChunkChoice(index, delta, finish)], null);
 
-        int promptTokens = plan.PromptTokens, completionTokens = 0;
-        for (var i = 0; i < plan.Choices; i++)
+        var results = await ChoiceRunner.AllAsync(plan.Choices, async (index, ct) =>
         {
-            var index = i;
             await sse.WriteAsync(Chunk(index, new ResponseMessage("assistant", ""), null));
-            var result = await runner.StreamAsync(plan, index,
-                delta => sse.WriteAsync(Chunk(index, new ResponseMessage(null, delta), null)), http.RequestAborted);
+            var result = await runner.StreamAsync(plan, index, delta => sse.WriteAsync(Chunk(index, new ResponseMessage(null, delta), null)), ct);
             await sse.WriteAsync(Chunk(index, new ResponseMessage(null, null), result.FinishReason));
-            promptTokens = result.PromptTokens;
-            completionTokens += result.CompletionTokens;
-        }
+            return result;
+        }, http.RequestAborted);
         if (plan.IncludeUsage)
             await sse.WriteAsync(new ChatCompletionChunk(id, "chat.completion.chunk", created, model.Id, [],
-                Usage.Of(promptTokens, completionTokens)));
+                Usage.Of(results[^1].PromptTokens, results.Sum(r => r.CompletionTokens))));
         await sse.DoneAsync();
     }
 }

@@ -12,6 +12,29 @@ internal sealed record ChoiceResult(string Text, string FinishReason, int Prompt
 /// </summary>
 internal sealed class ChoiceRunner(ServedModel model)
 {
+    /// <summary>
+    /// Runs <paramref name="count"/> choices at once (each holds a slot of the request's lease) and returns them in
+    /// index order. When one fails the others are cancelled, so a failed request frees its slots at once.
+    /// </summary>
+    public static async Task<ChoiceResult[]> AllAsync(int count, Func<int, CancellationToken, Task<ChoiceResult>> run, CancellationToken ct)
+    {
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var tasks = Enumerable.Range(0, count).Select(async i =>
+        {
+            try { return await run(i, failed.Token); }
+            catch { failed.Cancel(); throw; }
+        }).ToList();
+        try
+        {
+            return await Task.WhenAll(tasks);
+        }
+        catch when (tasks.FirstOrDefault(t => t.IsFaulted && t.Exception!.InnerException is not OperationCanceledException) is { } first)
+        {
+            // Report the failure that cancelled the others, not one of the cancellations it caused.
+            throw first.Exception!.InnerException!;
+        }
+    }
+
     public async Task<ChoiceResult> RunAsync(GenerationPlan plan, int index, CancellationToken ct)
     {
         var response = await plan.Client.GetResponseAsync(plan.Messages, plan.OptionsFor(index), ct);

@@ -38,6 +38,9 @@ internal sealed class ErrorTranslator(RequestDelegate next, ILogger<ErrorTransla
         JsonException json when IsSyntaxError(json) => ApiException.BadRequest($"The request body is not valid JSON: {FirstSentence(json.Message)}"),
         JsonException json => ApiException.BadRequest(DescribeJsonError(json), ParamOf(json.Path)),
         InputException input => ApiException.BadRequest(input.Message, input.Field, input.Field is null ? null : "invalid_value"),
+        BadHttpRequestException { StatusCode: 413 } => new ApiException(413,
+            $"{FirstSentence(e.Message)} Send a smaller request: the prompt has to fit the model's context anyway.",
+            "invalid_request_error", code: "request_too_large"),
         BadHttpRequestException bad => new ApiException(bad.StatusCode, bad.Message, "invalid_request_error"),
         _ => new ApiException(500, "The server failed to generate a response; see the server log.", "server_error"),
     };
@@ -91,6 +94,7 @@ internal sealed class ErrorTranslator(RequestDelegate next, ILogger<ErrorTransla
         }
         http.Response.StatusCode = error.Status;
         if (error.RetryAfterSeconds is { } seconds) http.Response.Headers.RetryAfter = seconds.ToString();
+        if (error.Allow is not null) http.Response.Headers.Allow = error.Allow;
         await http.Response.WriteAsJsonAsync(body, WireJson.Options, http.RequestAborted);
     }
 }

@@ -6,39 +6,60 @@ namespace LlamaDuo.Server.Http;
 /// <summary>
 /// Checks a parsed request against what the server accepts and maps it to <see cref="ChatMessage"/>s and
 /// <see cref="ChatOptions"/>. Every refusal is a 400 naming the offending parameter, or 404 for an unknown model.
+/// The checks cost at most one pass over the text (fields, choices against the slots, message count, prompt
+/// characters); counting tokens waits for <see cref="CountTokens"/>, which the endpoints call once the request holds
+/// its slots, so no prompt is tokenized outside the concurrency bound.
 /// </summary>
 internal sealed class RequestMapper(ServedModel model, ServerOptions options)
 {
+    /// <summary>Most choices one request may ask for: its choices run at once, one slot each.</summary>
+    int ChoiceLimit => Math.Min(options.MaxChoices, options.Parallel);
+
     public GenerationPlan FromChat(ChatCompletionRequest request)
     {
         CheckModel(request.Model);
+        RequestFields.Check(request.Extra);
         if (request.Messages is null) throw ApiException.BadRequest("Missing required parameter: 'messages'.", "messages");
         if (request.Messages.Count == 0) throw ApiException.BadRequest("'messages' must hold at least one message.", "messages");
+        if (request.Messages.Count > options.MaxMessages)
+            throw ApiException.BadRequest($"'messages' holds {request.Messages.Count} messages; this server takes at most {options.MaxMessages}.",
+                "messages", "invalid_value");
         var messages = request.Messages.Select((m, i) => ToChatMessage(m, i)).ToList();
+        CheckCharacters(messages.Sum(m => (long)m.Text.Length), "messages");
         var maxTokens = request.MaxCompletionTokens ?? request.MaxTokens;
         var chatOptions = Options(maxTokens, request.MaxCompletionTokens is null ? "max_tokens" : "max_completion_tokens",
             request.Temperature, request.TopP, request.Stop, request.Seed);
-        var promptTokens = model.CountChatTokens?.Invoke(messages) ?? 0;
-        CheckContext(promptTokens, "messages");
-        return new GenerationPlan(model.Chat, messages, chatOptions, Choices(request.N), request.Stream ?? false,
-            request.StreamOptions?.IncludeUsage ?? false, promptTokens);
+        var choices = Choices(request.N, prompts: 1);
+        return new GenerationPlan(model.Chat, messages, chatOptions, choices, request.Stream ?? false,
+            request.StreamOptions?.IncludeUsage ?? false, "messages");
     }
 
     /// <summary>One plan per prompt (a prompt array yields choices prompt-major, as OpenAI orders them).</summary>
     public IReadOnlyList<GenerationPlan> FromCompletion(CompletionRequest request)
     {
         CheckModel(request.Model);
+        RequestFields.Check(request.Extra);
         if (request.Prompt is null) throw ApiException.BadRequest("Missing required parameter: 'prompt'.", "prompt");
         if (request.Prompt.Count == 0) throw ApiException.BadRequest("'prompt' must hold at least one string.", "prompt");
         var chatOptions = Options(request.MaxTokens, "max_tokens", request.Temperature, request.TopP, request.Stop, request.Seed);
-        var choices = Choices(request.N);
-        return request.Prompt.Select(prompt =>
-        {
-            var promptTokens = model.CountTextTokens?.Invoke(prompt) ?? 0;
-            CheckContext(promptTokens, "prompt");
-            return new GenerationPlan(model.Completion ?? model.Chat, [new ChatMessage(ChatRole.User, prompt)], chatOptions,
-                choices, request.Stream ?? false, request.StreamOptions?.IncludeUsage ?? false, promptTokens);
-        }).ToList();
+        var choices = Choices(request.N, request.Prompt.Count);
+        foreach (var prompt in request.Prompt) CheckCharacters(prompt.Length, "prompt");
+        return request.Prompt.Select(prompt => new GenerationPlan(model.Completion ?? model.Chat, [new ChatMessage(ChatRole.User, prompt)],
+            chatOptions, choices, request.Stream ?? false, request.StreamOptions?.IncludeUsage ?? false, "prompt")).ToList();
+    }
+
+    /// <summary>
+    /// Counts the plan's prompt tokens and refuses a prompt that does not fit the context. Call it holding the slots:
+    /// it is the expensive check. A client that has hung up is not tokenized for.
+    /// </summary>
+    public GenerationPlan CountTokens(GenerationPlan plan, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var tokens = plan.PromptParam == "messages"
+            ? model.CountChatTokens?.Invoke(plan.Messages) ?? 0
+            : model.CountTextTokens?.Invoke(plan.Messages[0].Text) ?? 0;
+        CheckContext(tokens, plan.PromptParam);
+        return plan with { PromptTokens = tokens };
     }
 
     void CheckModel(string? requested)
@@ -83,12 +104,32 @@ internal sealed class RequestMapper(ServedModel model, ServerOptions options)
         };
     }
 
-    int Choices(int? n)
+    /// <summary>Choices per prompt; all choices of a request (prompts x n) run at once, one generation slot each.</summary>
+    int Choices(int? n, int prompts)
     {
         var choices = n ?? 1;
-        if (choices < 1 || choices > options.MaxChoices)
-            throw ApiException.BadRequest($"'n' must be between 1 and {options.MaxChoices}; got {choices}.", "n", "invalid_value");
+        var limit = ChoiceLimit;
+        if (choices < 1 || choices > limit)
+            throw ApiException.BadRequest($"'n' must be between 1 and {limit}; got {choices}. " + WhyLimit(), "n", "invalid_value");
+        if ((long)choices * prompts > limit)
+            throw ApiException.BadRequest($"This request asks for {prompts} prompts x n={choices} = {(long)choices * prompts} choices; " +
+                $"at most {limit} are allowed. " + WhyLimit(), choices > 1 ? "n" : "prompt", "invalid_value");
         return choices;
+    }
+
+    string WhyLimit() => $"A request's choices run at once, one generation slot each, and this server has {options.Parallel} " +
+                         $"(serve --parallel){(options.MaxChoices < options.Parallel ? $", with at most {options.MaxChoices} per request" : "")}.";
+
+    /// <summary>
+    /// The cheap bound: no token covers more than <see cref="ServedModel.MaxPromptChars"/> / context characters, so a
+    /// longer prompt cannot fit whatever it tokenizes to, and is refused without tokenizing it.
+    /// </summary>
+    void CheckCharacters(long characters, string param)
+    {
+        if (model.MaxPromptChars > 0 && characters > model.MaxPromptChars)
+            throw ApiException.BadRequest(
+                $"This model's maximum context length is {model.ContextLength} tokens, but the prompt has {characters} characters, " +
+                $"more than that many tokens can hold ({model.MaxPromptChars}). Shorten the prompt.", param, "context_length_exceeded");
     }
 
     void CheckContext(int promptTokens, string param)

@@ -22,7 +22,18 @@ internal static class RouteTable
             ? Results.Json(new ModelEntry(model.Id, "model", created, model.OwnedBy), WireJson.Options)
             : throw ApiException.ModelNotFound(id));
         routes.MapGet("/health", () => Results.Json(new { status = "ok", model = model.Id, running = gate.Running, queued = gate.Queued }));
-        routes.MapFallback((HttpContext http) => throw new ApiException(404,
-            $"Unknown route {http.Request.Method} {http.Request.Path}.", "invalid_request_error", code: "unknown_url"));
+        routes.MapFallback((HttpContext http) => throw (MethodsOf(http.Request.Path.Value ?? "") is { } allow
+            ? new ApiException(405, $"{http.Request.Method} is not allowed on {http.Request.Path}; use {allow}.", "invalid_request_error",
+                code: "method_not_allowed") { Allow = allow }
+            : new ApiException(404, $"Unknown route {http.Request.Method} {http.Request.Path}.", "invalid_request_error", code: "unknown_url")));
     }
+
+    /// <summary>The method a route above takes, or null for a path that is no route (the fallback sees both cases).</summary>
+    static string? MethodsOf(string path) => path.TrimEnd('/') switch
+    {
+        "/v1/chat/completions" or "/v1/completions" => "POST",
+        "/v1/models" or "/health" => "GET",
+        var p when p.StartsWith("/v1/models/", StringComparison.Ordinal) && p.IndexOf('/', "/v1/models/".Length) < 0 => "GET",
+        _ => null,
+    };
 }

@@ -10,6 +10,7 @@ internal sealed class SseWriter
 {
     readonly HttpResponse response;
     readonly CancellationToken ct;
+    readonly SemaphoreSlim writing = new(1, 1); // the choices of one request stream at once; events must not interleave
 
     public SseWriter(HttpContext http)
     {
@@ -23,8 +24,17 @@ internal sealed class SseWriter
 
     public async Task WriteAsync<T>(T payload)
     {
-        await response.WriteAsync($"data: {JsonSerializer.Serialize(payload, WireJson.Options)}\n\n", ct);
-        await response.Body.FlushAsync(ct);
+        var text = $"data: {JsonSerializer.Serialize(payload, WireJson.Options)}\n\n";
+        await writing.WaitAsync(ct);
+        try
+        {
+            await response.WriteAsync(text, ct);
+            await response.Body.FlushAsync(ct);
+        }
+        finally
+        {
+            writing.Release();
+        }
     }
 
     public async Task DoneAsync()

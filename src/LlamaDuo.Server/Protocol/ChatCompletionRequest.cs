@@ -1,9 +1,11 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace LlamaDuo.Server.Protocol;
 
 // The request bodies as typed records: JSON stops here. Names map to OpenAI's snake_case through the serializer's
-// naming policy; unknown fields (user, logprobs, ...) are ignored the way OpenAI-compatible servers usually do.
+// naming policy. Every other top-level field lands in Extra, and RequestFields decides: ignored (user, metadata),
+// accepted at its no-op value (logprobs: false), or refused with a 400 naming it (tools, unknown names).
 
 /// <summary>Body of POST /v1/chat/completions.</summary>
 internal sealed record ChatCompletionRequest(
@@ -17,7 +19,11 @@ internal sealed record ChatCompletionRequest(
     long? Seed,
     int? N,
     bool? Stream,
-    StreamOptions? StreamOptions);
+    StreamOptions? StreamOptions)
+{
+    /// <summary>Top-level fields not mapped above, for <c>RequestFields</c> to accept or refuse.</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
+}
 
 /// <summary>One chat message; content may be a string or an array of text parts on the wire.</summary>
 internal sealed record RequestMessage(
@@ -38,4 +44,8 @@ internal sealed record CompletionRequest(
     long? Seed,
     int? N,
     bool? Stream,
-    StreamOptions? StreamOptions);
+    StreamOptions? StreamOptions)
+{
+    /// <summary>Top-level fields not mapped above, for <c>RequestFields</c> to accept or refuse.</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
+}

@@ -9,9 +9,13 @@ static class CliProcess
     static string Dll => Path.Combine(AppContext.BaseDirectory, "llamaduo.dll");
 
     /// <summary>Runs to the end; returns exit code and combined output.</summary>
-    public static async Task<(int Code, string Output)> RunAsync(string workDir, TimeSpan timeout, params string[] args)
+    public static Task<(int Code, string Output)> RunAsync(string workDir, TimeSpan timeout, params string[] args) =>
+        RunAsync(workDir, timeout, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs to the end with extra environment variables; returns exit code and combined output.</summary>
+    public static async Task<(int Code, string Output)> RunAsync(string workDir, TimeSpan timeout, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var (process, output) = Start(workDir, args);
+        var (process, output) = Start(workDir, args, environment: environment);
         using var cts = new CancellationTokenSource(timeout);
         try { await process.WaitForExitAsync(cts.Token); }
         catch (OperationCanceledException)
@@ -43,9 +47,10 @@ static class CliProcess
         return output.ToString();
     }
 
-    static (Process, StringBuilder) Start(string workDir, string[] args, Action<string>? onLine = null)
+    static (Process, StringBuilder) Start(string workDir, string[] args, Action<string>? onLine = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         var output = new StringBuilder();

@@ -25,6 +25,7 @@ public sealed class ServeCommand : AsyncCommand<ServeSettings>
             ApiKey = apiKey,
             Parallel = settings.Parallel,
             QueueLimit = settings.Queue,
+            AllowedHosts = settings.AllowedHosts,
             LogToConsole = true,
         };
         await using var server = await LlamaDuoServer.StartAsync(engine.Model, options, cancellationToken);

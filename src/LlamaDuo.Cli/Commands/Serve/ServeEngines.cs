@@ -22,7 +22,8 @@ public static class ServeEngines
 
     /// <summary>
     /// <paramref name="engine"/> "llamacpp": a .gguf file is loaded as is; any other model (stories15m, a llama2.c
-    /// .bin, an HF folder) is loaded by our loader and exported to a temporary fp32 GGUF first (deleted on dispose).
+    /// .bin, an HF folder) is loaded by our loader and exported to a temporary fp32 GGUF first, in a
+    /// <see cref="ServeTempFolder"/> (deleted on dispose; one a killed server left is deleted by the next one).
     /// With <paramref name="batch"/>, chat and raw completions share one <see cref="LlamaCppBatchScheduler"/> of
     /// <paramref name="parallel"/> slots (concurrent requests decode together); without, each request opens its own
     /// context. "torch": our TorchSharp model through <see cref="TorchChatClient"/> (one generation at a time inside it).
@@ -37,35 +38,37 @@ public static class ServeEngines
     /// <summary><paramref name="slots"/> 0: a context per request; otherwise a shared batch of that many sequences.</summary>
     static LoadedEngine LoadLlamaCpp(string model, string? name, int slots)
     {
-        string? tempGguf = null;
+        ServeTempFolder? temp = null;
         var gguf = model;
-        if (!model.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
-        {
-            tempGguf = Path.Combine(Path.GetTempPath(), $"llamaduo-serve-{Guid.NewGuid():N}.gguf");
-            using var student = ModelLoader.Load(model);
-            StudentModelExport.ToGguf(student, tempGguf, GgufQuant.F32, name ?? DefaultName(model));
-            gguf = tempGguf;
-        }
         try
         {
+            if (!model.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
+            {
+                temp = ServeTempFolder.Create();
+                gguf = Path.Combine(temp.Path, "model.gguf");
+                using var student = ModelLoader.Load(model);
+                StudentModelExport.ToGguf(student, gguf, GgufQuant.F32, name ?? DefaultName(model));
+            }
             var llama = LlamaCppModel.Load(gguf);
             // The exact (fp32) cache only buys batched-equals-alone sampling; one slot is always alone, so it keeps the faster default.
             var scheduler = slots > 0 ? new LlamaCppBatchScheduler(llama, slots, Math.Min(llama.TrainedContextLength, MaxSlotLength), exactCache: slots > 1) : null;
             var chat = new LlamaCppChatClient(llama, scheduler: scheduler);
             // Raw completions continue the prompt as written: the same weights (and batch) with the plain template.
             var raw = new LlamaCppChatClient(llama, ChatTemplates.Plain, scheduler: scheduler);
+            var context = scheduler?.SlotLength ?? llama.TrainedContextLength;
             var served = new ServedModel(name ?? DefaultName(model), chat)
             {
                 Completion = raw,
-                ContextLength = scheduler?.SlotLength ?? llama.TrainedContextLength,
+                ContextLength = context,
+                MaxPromptChars = ServedModel.PromptCharacterBound(context, llama.LongestTokenBytes()),
                 CountChatTokens = messages => llama.Tokenize(chat.RenderPrompt(messages), llama.AddsBos).Count,
                 CountTextTokens = text => llama.Tokenize(text, addBos: false, parseSpecial: false).Count,
             };
-            return new LoadedEngine(served, new Cleanup(llama, tempGguf, scheduler));
+            return new LoadedEngine(served, new Cleanup(llama, temp, scheduler));
         }
         catch
         {
-            if (tempGguf is not null) File.Delete(tempGguf);
+            temp?.Dispose();
             throw;
         }
     }
@@ -84,6 +87,10 @@ public static class ServeEngines
         {
             Completion = raw,
             ContextLength = student.ContextLength,
+            // The raw vocabulary entry is at least as long as the text it stands for (a byte-level piece has one
+            // character per byte, a byte-fallback piece is "<0xNN>").
+            MaxPromptChars = ServedModel.PromptCharacterBound(student.ContextLength,
+                Enumerable.Range(0, student.Tokenizer.VocabSize).Max(id => student.Tokenizer.TokenText(id).Length)),
             CountChatTokens = messages => chat.Generator.Encode(chat.RenderPrompt(messages.Select(m => new ChatTurn(m.Role.Value, m.Text)))).Count,
             CountTextTokens = text => (raw ?? chat).Generator.Encode(text).Count,
         };
@@ -94,13 +101,13 @@ public static class ServeEngines
     public static string DefaultName(string model) =>
         Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(model)) is { Length: > 0 } n ? n : model;
 
-    sealed class Cleanup(IDisposable engine, string? tempFile, IDisposable? scheduler = null) : IDisposable
+    sealed class Cleanup(IDisposable engine, ServeTempFolder? temp, IDisposable? scheduler = null) : IDisposable
     {
         public void Dispose()
         {
             scheduler?.Dispose(); // its context before the weights it uses
             engine.Dispose();
-            if (tempFile is not null && File.Exists(tempFile)) File.Delete(tempFile);
+            temp?.Dispose();
         }
     }
 }

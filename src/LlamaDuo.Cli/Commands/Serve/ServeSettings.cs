@@ -52,6 +52,10 @@ public sealed class ServeSettings : CommandSettings
     [DefaultValue(64)]
     public int Queue { get; init; } = 64;
 
+    [CommandOption("--allowed-host <NAME>")]
+    [Description("A Host name clients may use besides localhost and IP addresses (repeatable; *.example.org for subdomains, * for any). Other names get 403, which keeps web pages out through DNS rebinding.")]
+    public string[] AllowedHosts { get; init; } = [];
+
     [CommandOption("--name <ID>")]
     [Description("Model id clients send as 'model' (default: derived from the model).")]
     public string? Name { get; init; }
@@ -65,6 +69,8 @@ public sealed class ServeSettings : CommandSettings
         if (Port is < 0 or > 65535) return ValidationResult.Error($"--port must be between 0 and 65535, not {Port}");
         if (Parallel < 1) return ValidationResult.Error($"--parallel must be at least 1, not {Parallel}");
         if (Queue < 0) return ValidationResult.Error($"--queue must be 0 or more, not {Queue}");
+        if (AllowedHosts.FirstOrDefault(h => string.IsNullOrWhiteSpace(h) || h.Contains(':') || h.Contains('/')) is { } bad)
+            return ValidationResult.Error($"--allowed-host takes a host name without scheme or port (gpu-box.lan, *.example.org or *), not '{bad}'");
         return ValidationResult.Success();
     }
 }
