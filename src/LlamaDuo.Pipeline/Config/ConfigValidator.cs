@@ -40,6 +40,8 @@ internal static class ConfigValidator
         Require(t.BatchSize >= 1, "student.training.batch_size", t.BatchSize, "must be at least 1");
         Require(t.GradAccum >= 1, "student.training.grad_accum", t.GradAccum, "must be at least 1");
         Require(t.MaxLen >= 8, "student.training.max_len", t.MaxLen, "must be at least 8 tokens");
+        Require(t.Checkpointing is "auto" or "on" or "off", "student.training.checkpointing", t.Checkpointing, "must be one of: auto, on, off");
+        Require(t.MemoryLimitGb is null or > 0, "student.training.memory_limit_gb", t.MemoryLimitGb ?? 0, "must be positive (GB)");
         Require(Dtypes.Contains(t.Dtype), "student.training.dtype", t.Dtype, "must be one of: " + string.Join(", ", Dtypes));
         var ext = c.Student.External;
         Require(c.Student.Backend != TrainingBackend.External || c.Student.Method == TrainingMethod.Lora, "student.backend", "external", "needs student.method lora (external trainers hand back a PEFT adapter)");

@@ -33,6 +33,12 @@ public sealed record TrainingOptions
     /// <summary>Compute type: auto (bf16 frozen base where the CPU supports it), fp32 or bf16.</summary>
     public string Dtype { get; init; } = "auto";
 
+    /// <summary>Activation checkpointing per decoder layer: auto (on when the memory estimate needs it), on or off.</summary>
+    public string Checkpointing { get; init; } = "auto";
+
+    /// <summary>Peak memory training may plan for, GB; unset: 90% of what the machine has available when training starts.</summary>
+    public double? MemoryLimitGb { get; init; }
+
     /// <summary>Start each round from the previous round's weights instead of the base model.</summary>
     public bool WarmStart { get; init; } = true;
 }

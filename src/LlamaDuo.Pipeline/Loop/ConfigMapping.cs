@@ -108,6 +108,8 @@ public static class ConfigMapping
                 "bf16" or "bfloat16" => TrainDtype.BFloat16,
                 _ => TrainDtype.Auto,
             },
+            Checkpointing = t.Checkpointing switch { "on" => CheckpointingMode.On, "off" => CheckpointingMode.Off, _ => CheckpointingMode.Auto },
+            MemoryLimitGb = t.MemoryLimitGb,
             Resume = resume,
             InitAdapter = initAdapter,
         };

@@ -20,7 +20,10 @@ public static class ComputeDevice
         throw new InputException("device must be cpu or cuda", field: "device", value: name);
     }
 
-    /// <summary>True when the CPU has native bf16 dot products (AVX-512 BF16 or AMX-BF16), read from /proc/cpuinfo.</summary>
+    /// <summary>
+    /// True when the CPU advertises native bf16 dot products (AVX-512 BF16 or AMX-BF16), read from /proc/cpuinfo. Only
+    /// a hint: whether bf16 is faster is measured (<see cref="DtypeChoice"/>).
+    /// </summary>
     public static bool CpuHasFastBf16()
     {
         const string cpuinfo = "/proc/cpuinfo";
@@ -33,15 +36,6 @@ public static class ComputeDevice
         }
         return false;
     }
-
-    /// <summary>The frozen base's dtype for <paramref name="requested"/> on <paramref name="device"/>.</summary>
-    public static ScalarType BaseDtype(TrainDtype requested, TrainMethod method, Device device) => requested switch
-    {
-        TrainDtype.Float32 => ScalarType.Float32,
-        TrainDtype.BFloat16 => ScalarType.BFloat16,
-        _ when method == TrainMethod.Full => ScalarType.Float32,
-        _ => device.type == TorchSharp.DeviceType.CUDA || CpuHasFastBf16() ? ScalarType.BFloat16 : ScalarType.Float32,
-    };
 
     /// <summary>"float32" / "bfloat16", as Hugging Face configs spell dtypes.</summary>
     public static string Name(ScalarType dtype) => dtype == ScalarType.BFloat16 ? "bfloat16" : "float32";

@@ -41,7 +41,7 @@ public sealed record MemoryPlan(bool Checkpointing, MemoryEstimate Estimate, dou
         for (var n = length / 2; n >= 128; n /= 2)
             if (MemoryEstimate.For(c, options.Method, options.Lora, baseDtype, options.BatchSize, n, true) is var s && Fits(s))
             { fixes.Add($"max_len {n} ({Gb(s.Total)} GB with checkpointing)"); break; }
-        var source = options.MemoryLimitGb is null ? "90% of the memory available now" : "training.memory_limit";
+        var source = options.MemoryLimitGb is null ? "90% of the memory available now" : "training.memory_limit_gb";
         throw new InputException(
             $"this run needs about {chosen} at batch {options.BatchSize} x {length} tokens with checkpointing {(ckpt ? "on" : "off")}, " +
             $"more than the {Gb(budget)} GB budget ({source}); it would be killed for memory mid-round. " +

@@ -31,10 +31,13 @@ public static class SftTrainer
     {
         // 1. Check settings and data; nothing is written until all of it is known to be usable.
         OpenMpWaits.PreferPassive();
+        NativeHeap.ReturnLargeBlocks();
         options.Validate();
         if (train.Count == 0) throw new InputException("no training examples (the data is empty)", field: "data");
         var device = ComputeDevice.Resolve(options.Device);
-        var baseDtype = ComputeDevice.BaseDtype(options.Dtype, options.Method, device);
+        var dtypeChoice = DtypeChoice.Resolve(options.Dtype, options.Method, device, student.Config, options.Resume ? outDir : null);
+        var baseDtype = dtypeChoice.Dtype;
+        progress?.Report(TrainProgress.Message($"dtype: {dtypeChoice.Reason}"));
         if (options.Method == TrainMethod.Lora && options.Lora.Rank > LoraModel.MaxRank(student.Config, options.Lora.Targets))
             throw new InputException($"LoRA rank must be at most {LoraModel.MaxRank(student.Config, options.Lora.Targets)}, the smaller side of the smallest target projection of this model",
                 field: "rank", value: options.Lora.Rank.ToString());

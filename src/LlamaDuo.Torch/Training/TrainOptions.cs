@@ -15,7 +15,7 @@ public enum TrainMethod
 /// <summary>Precision of the frozen base during LoRA training.</summary>
 public enum TrainDtype
 {
-    /// <summary>bf16 when the device computes it fast (AVX-512 BF16 / AMX on CPU, any CUDA GPU) and the method is LoRA; otherwise fp32.</summary>
+    /// <summary>LoRA: bf16 when a GEMM probe at the model's shapes finds it faster than fp32 on this CPU (always on CUDA); full fine-tuning: fp32. See <see cref="DtypeChoice"/>.</summary>
     Auto,
     Float32,
     BFloat16,

@@ -64,6 +64,8 @@ public sealed class TrainCommand : AsyncCommand<TrainSettings>
         MaxGradNorm = s.MaxGradNorm, BatchSize = s.BatchSize, GradAccum = s.GradAccum, MaxLength = s.MaxLen,
         Overlong = s.Overlong == "drop" ? OverlongPolicy.Drop : OverlongPolicy.Truncate, AssistantOnlyLoss = !s.AllTokens, Seed = s.Seed,
         Dtype = s.Dtype switch { "fp32" or "float32" => TrainDtype.Float32, "bf16" or "bfloat16" => TrainDtype.BFloat16, _ => TrainDtype.Auto },
+        Checkpointing = s.Checkpointing switch { "on" => CheckpointingMode.On, "off" => CheckpointingMode.Off, _ => CheckpointingMode.Auto },
+        MemoryLimitGb = s.MemoryLimitGb,
         Device = s.Device, SaveEvery = s.SaveEvery, LogEvery = s.LogEvery, HeldOutFraction = s.HeldOut, Resume = s.Resume, InitAdapter = s.InitAdapter,
     };
 

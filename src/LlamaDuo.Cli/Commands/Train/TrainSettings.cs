@@ -45,6 +45,8 @@ public sealed class TrainSettings : CommandSettings
     [CommandOption("--all-tokens"), Description("Score every token, not only the assistant's.")] public bool AllTokens { get; init; }
     [CommandOption("--seed <S>"), DefaultValue(42)] public int Seed { get; init; } = 42;
     [CommandOption("--dtype <DTYPE>"), Description("Frozen base: auto (bf16 where the CPU has it, LoRA only), fp32 or bf16."), DefaultValue("auto")] public string Dtype { get; init; } = "auto";
+    [CommandOption("--checkpointing <MODE>"), Description("Activation checkpointing per layer: auto (on when memory needs it), on or off."), DefaultValue("auto")] public string Checkpointing { get; init; } = "auto";
+    [CommandOption("--memory-limit-gb <GB>"), Description("Peak memory to plan for (default: 90% of what is available now); a run that cannot fit is refused up front.")] public double? MemoryLimitGb { get; init; }
     [CommandOption("--device <DEVICE>"), Description("cpu or cuda (needs TorchSharp's CUDA backend)."), DefaultValue("cpu")] public string Device { get; init; } = "cpu";
     [CommandOption("--save-every <N>"), Description("Checkpoint every N steps (0: only at the end)."), DefaultValue(50)] public int SaveEvery { get; init; } = 50;
     [CommandOption("--log-every <N>"), DefaultValue(10)] public int LogEvery { get; init; } = 10;
@@ -63,6 +65,7 @@ public sealed class TrainSettings : CommandSettings
         if (Method is not ("lora" or "full")) return ValidationResult.Error($"--method must be lora or full, not '{Method}'");
         if (Overlong is not ("truncate" or "drop")) return ValidationResult.Error($"--overlong must be truncate or drop, not '{Overlong}'");
         if (Dtype is not ("auto" or "fp32" or "float32" or "bf16" or "bfloat16")) return ValidationResult.Error($"--dtype must be auto, fp32 or bf16, not '{Dtype}'");
+        if (Checkpointing is not ("auto" or "on" or "off")) return ValidationResult.Error($"--checkpointing must be auto, on or off, not '{Checkpointing}'");
         if (Merge && Method != "lora") return ValidationResult.Error("--merge applies to LoRA runs (a full run already writes OUT/model)");
         return ValidationResult.Success();
     }

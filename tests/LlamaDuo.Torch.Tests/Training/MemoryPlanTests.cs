@@ -1,0 +1,51 @@
+using LlamaDuo.Core.Errors;
+using LlamaDuo.Torch.Catalog;
+using LlamaDuo.Torch.Lora;
+using LlamaDuo.Torch.Training;
+using static TorchSharp.torch;
+
+namespace LlamaDuo.Torch.Tests.Training;
+
+/// <summary>The plan made before the first step: checkpointing when needed, refusal with what would fit.</summary>
+public class MemoryPlanTests
+{
+    static readonly TrainOptions QwenLoraAll = new()
+    {
+        BatchSize = 8, Lora = new LoraSettings { Rank = 8, Alpha = 16, Dropout = 0.05, Targets = LoraSettings.AllTargets },
+    };
+
+    [Fact]
+    public void CheckpointingTurnsOnWhenTheRunWouldNotFitWithoutIt()
+    {
+        var config = BenchShapes.Qwen25_05B.Config;
+        var roomy = MemoryPlan.Create(config, QwenLoraAll with { MemoryLimitGb = 200 }, ScalarType.Float32, 512, availableBytes: null);
+        Assert.False(roomy.Checkpointing);
+        var tight = MemoryPlan.Create(config, QwenLoraAll with { MemoryLimitGb = 8 }, ScalarType.Float32, 512, availableBytes: null);
+        Assert.True(tight.Checkpointing);
+        Assert.True(tight.Estimate.Total < 6e9, tight.Estimate.ToString()); // the target for this shape
+        Assert.True(roomy.Estimate.Total > 2 * tight.Estimate.Total);
+        Assert.Contains("auto", tight.Reason);
+    }
+
+    [Fact]
+    public void AFullFineTuneThatCannotFitIsRefusedWithTheEstimateAndWhatWouldFit()
+    {
+        var full = QwenLoraAll with { Method = TrainMethod.Full, MemoryLimitGb = 6 };
+        var e = Assert.Throws<InputException>(() =>
+            MemoryPlan.Create(BenchShapes.Qwen25_05B.Config, full, ScalarType.Float32, 512, availableBytes: null));
+        Assert.Equal("batch_size", e.Field);
+        Assert.Contains("needs about", e.Message);
+        Assert.Contains("method: lora instead of full", e.Message);
+        Assert.Contains("6.0 GB budget (training.memory_limit_gb)", e.Message);
+    }
+
+    [Fact]
+    public void TheBudgetDefaultsToNinetyPercentOfWhatIsAvailable()
+    {
+        var plan = MemoryPlan.Create(BenchShapes.Qwen25_05B.Config, QwenLoraAll, ScalarType.Float32, 512, availableBytes: 10e9);
+        Assert.Equal(9e9, plan.BudgetBytes!.Value, 3);
+        Assert.True(plan.Checkpointing);
+        Assert.Throws<InputException>(() =>
+            MemoryPlan.Create(BenchShapes.Qwen25_05B.Config, QwenLoraAll with { Checkpointing = CheckpointingMode.Off }, ScalarType.Float32, 512, availableBytes: 10e9));
+    }
+}
