@@ -70,15 +70,26 @@ public sealed class DataSynthesizer(IChatClient client, TaskDescription task, Sy
             return ([], diagnostics);
         }
 
-        var (pairs, problems) = SyntheticPairParser.Parse(reply, _options, seeds.Select(s => s.Prompt));
+        // Multi-turn seeds ask for whole conversations and give multi-turn rows; single-turn seeds give pairs.
+        List<IReadOnlyList<ChatTurn>> conversations;
+        List<string> problems;
+        if (SynthesisPrompt.IsMultiTurn(seeds))
+            (conversations, problems) = SyntheticPairParser.ParseConversations(reply, _options, seeds.Select(s => s.Messages));
+        else
+        {
+            var (pairs, pairProblems) = SyntheticPairParser.Parse(reply, _options, seeds.Select(s => s.Prompt));
+            conversations = pairs.Select(p => (IReadOnlyList<ChatTurn>)[ChatTurn.User(p.Instruction), ChatTurn.Assistant(p.Response)]).ToList();
+            problems = pairProblems;
+        }
         diagnostics.AddRange(problems.Select(p => new SynthesisDiagnostic(batch, hash, p)));
-        if (pairs.Count == 0) diagnostics.Add(new(batch, hash, "reply had no usable pairs"));
+        if (conversations.Count == 0) diagnostics.Add(new(batch, hash, "reply had no usable pairs"));
         var seedIds = seeds.Select(s => s.Id).ToList();
-        var rows = pairs.Select((p, k) =>
+        var rows = conversations.Select((turns, k) =>
         {
             string id = $"synth-r{round:D2}-b{batch:D4}-{k:D2}";
-            var example = ChatExample.FromPair(id, p.Instruction, p.Response, task.SystemPrompt);
-            return new SyntheticRow(example, new SynthesisProvenance(id, seedIds, generator, round, batch, hash));
+            // The task's system prompt goes first unless the conversation brought its own (no_robots Chat personas do).
+            var messages = !string.IsNullOrEmpty(task.SystemPrompt) && turns[0].Role != "system" ? [ChatTurn.System(task.SystemPrompt), .. turns] : turns;
+            return new SyntheticRow(new ChatExample(id, messages), new SynthesisProvenance(id, seedIds, generator, round, batch, hash));
         }).ToList();
         return (rows, diagnostics);
     }

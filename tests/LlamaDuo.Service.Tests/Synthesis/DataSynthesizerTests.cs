@@ -18,7 +18,7 @@ public class DataSynthesizerTests
     /// <summary>A generator that answers every prompt with N fresh pairs (count read back from the prompt).</summary>
     static ScriptedChatClient Generator() => new((messages, options) =>
     {
-        var request = SynthesisPrompt.TryParse(messages[^1].Text)!.Value;
+        var request = SynthesisPrompt.TryParse(messages[^1].Text)!;
         var pairs = Enumerable.Range(0, request.Count).Select(k => new { instruction = $"What is the capital of land {options!.Seed}-{k}?", response = $" city{k}" });
         return "Here you go:\n```json\n" + JsonSerializer.Serialize(pairs) + "\n```";
     });
