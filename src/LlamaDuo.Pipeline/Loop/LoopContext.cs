@@ -32,7 +32,8 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
 
     /// <summary>
     /// Runs a stage once: skipped when the run store says it is done (that is how --resume avoids repeating work),
-    /// marked failed with the error when it throws. Service calls made meanwhile are copied into the run store.
+    /// marked failed with the error when it throws. Service calls made meanwhile reach the run store as they are
+    /// answered, attributed to this stage (see <see cref="CallRecorder"/>).
     /// </summary>
     public async Task<bool> StageAsync(int round, string stage, Func<Task<IReadOnlyList<string>>> body)
     {
@@ -44,31 +45,18 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
         if (OnlyStage is not null && OnlyStage != stage)
             throw new Core.Errors.InputException(
                 $"round {round}'s {stage} stage has not run yet; run `llamaduo {stage} --run {Folder.Root}` first", Folder.Root, field: stage);
-        int ledgerStart = Ledger.Entries.Count;
+        CallRecorder.Enter(round, stage);
         try
         {
             var outputs = await body();
-            RecordCalls(round, stage, ledgerStart);
             Store.CompleteStage(round, stage, outputs.Select(o => Path.GetRelativePath(Folder.Root, o)).ToList());
             RanOnlyStage |= stage == OnlyStage;
             return true;
         }
         catch (Exception e)
         {
-            RecordCalls(round, stage, ledgerStart);
             Store.FailStage(round, stage, e.Message);
             throw;
-        }
-    }
-
-    void RecordCalls(int round, string stage, int from)
-    {
-        var entries = Ledger.Entries;
-        for (int i = from; i < entries.Count; i++)
-        {
-            var e = entries[i];
-            Store.RecordCall(new CallRecord($"{e.Time:O}#{round}/{stage}/{i}", round, stage, e.Provider, e.Model,
-                e.InputTokens, e.OutputTokens, (double)(e.Dollars ?? 0m), e.LatencyMs, e.Ok ? "ok" : "failed", e.CacheHit, e.Time, e.Batch));
         }
     }
 }
