@@ -23,6 +23,22 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
     /// </summary>
     public string? OnlyStage { get; init; }
 
+    /// <summary>
+    /// The service check (<see cref="Loop.Preflight"/>) to run before the first stage this process runs; a run with
+    /// every stage done (a finished run resumed) calls nothing.
+    /// </summary>
+    public Func<LoopContext, Task>? Preflight { get; init; }
+
+    bool _preflightDone;
+
+    async Task PreflightOnceAsync(int round)
+    {
+        if (_preflightDone || Preflight is null) return;
+        CallRecorder.Enter(round, "preflight");
+        await Preflight(this);
+        _preflightDone = true;
+    }
+
     /// <summary>True once <see cref="OnlyStage"/> has run in this process: the loop then stops.</summary>
     public bool RanOnlyStage { get; private set; }
 
@@ -37,7 +53,7 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
     /// </summary>
     public async Task<bool> StageAsync(int round, string stage, Func<Task<IReadOnlyList<string>>> body)
     {
-        if (!Store.TryStartStage(round, stage))
+        if (Store.IsStageDone(round, stage))
         {
             Say(round, stage, "done earlier; skipped");
             return false;
@@ -45,6 +61,8 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
         if (OnlyStage is not null && OnlyStage != stage)
             throw new Core.Errors.InputException(
                 $"round {round}'s {stage} stage has not run yet; run `llamaduo {stage} --run {Folder.Root}` first", Folder.Root, field: stage);
+        await PreflightOnceAsync(round);
+        Store.TryStartStage(round, stage);
         CallRecorder.Enter(round, stage);
         try
         {

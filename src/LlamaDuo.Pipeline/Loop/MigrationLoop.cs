@@ -38,7 +38,7 @@ public static class MigrationLoop
         using var calls = secondJudge is null ? new CallRecorder(store, service.Ledger) : new CallRecorder(store, service.Ledger, secondJudge.Ledger);
         if (calls.Reconcile() is > 0 and var interrupted)
             log.WriteLine($"{interrupted} service call(s) were in flight when the last process stopped: recorded as interrupted (cost unknown) in run.db and the ledger");
-        var ctx = new LoopContext(config, store, service, log) { OnlyStage = onlyStage };
+        var ctx = new LoopContext(config, store, service, log) { OnlyStage = onlyStage, Preflight = c => Loop.Preflight.RunAsync(c, secondJudge, ct) };
         store.SetStatus(RunStatus.Running);
         try
         {
