@@ -23,6 +23,22 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
     /// </summary>
     public string? OnlyStage { get; init; }
 
+    /// <summary>
+    /// The service check (<see cref="Loop.Preflight"/>) to run before the first stage this process runs; a run with
+    /// every stage done (a finished run resumed) calls nothing.
+    /// </summary>
+    public Func<LoopContext, Task>? Preflight { get; init; }
+
+    bool _preflightDone;
+
+    async Task PreflightOnceAsync(int round)
+    {
+        if (_preflightDone || Preflight is null) return;
+        CallRecorder.Enter(round, "preflight");
+        await Preflight(this);
+        _preflightDone = true;
+    }
+
     /// <summary>True once <see cref="OnlyStage"/> has run in this process: the loop then stops.</summary>
     public bool RanOnlyStage { get; private set; }
 
@@ -32,11 +48,12 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
 
     /// <summary>
     /// Runs a stage once: skipped when the run store says it is done (that is how --resume avoids repeating work),
-    /// marked failed with the error when it throws. Service calls made meanwhile are copied into the run store.
+    /// marked failed with the error when it throws. Service calls made meanwhile reach the run store as they are
+    /// answered, attributed to this stage (see <see cref="CallRecorder"/>).
     /// </summary>
     public async Task<bool> StageAsync(int round, string stage, Func<Task<IReadOnlyList<string>>> body)
     {
-        if (!Store.TryStartStage(round, stage))
+        if (Store.IsStageDone(round, stage))
         {
             Say(round, stage, "done earlier; skipped");
             return false;
@@ -44,31 +61,20 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
         if (OnlyStage is not null && OnlyStage != stage)
             throw new Core.Errors.InputException(
                 $"round {round}'s {stage} stage has not run yet; run `llamaduo {stage} --run {Folder.Root}` first", Folder.Root, field: stage);
-        int ledgerStart = Ledger.Entries.Count;
+        await PreflightOnceAsync(round);
+        Store.TryStartStage(round, stage);
+        CallRecorder.Enter(round, stage);
         try
         {
             var outputs = await body();
-            RecordCalls(round, stage, ledgerStart);
             Store.CompleteStage(round, stage, outputs.Select(o => Path.GetRelativePath(Folder.Root, o)).ToList());
             RanOnlyStage |= stage == OnlyStage;
             return true;
         }
         catch (Exception e)
         {
-            RecordCalls(round, stage, ledgerStart);
             Store.FailStage(round, stage, e.Message);
             throw;
-        }
-    }
-
-    void RecordCalls(int round, string stage, int from)
-    {
-        var entries = Ledger.Entries;
-        for (int i = from; i < entries.Count; i++)
-        {
-            var e = entries[i];
-            Store.RecordCall(new CallRecord($"{e.Time:O}#{round}/{stage}/{i}", round, stage, e.Provider, e.Model,
-                e.InputTokens, e.OutputTokens, (double)(e.Dollars ?? 0m), e.LatencyMs, e.Ok ? "ok" : "failed", e.CacheHit, e.Time, e.Batch));
         }
     }
 }

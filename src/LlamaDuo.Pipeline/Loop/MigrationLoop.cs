@@ -35,7 +35,10 @@ public static class MigrationLoop
             ? ServiceClientFactory.Create(ConfigMapping.SecondJudge(config, second, Path.Combine(folder.Root, "cache.db"), Path.Combine(folder.Root, "ledger-second-judge.jsonl")),
                 new ServiceClientParts { Cache = sharedCache, BatchJournal = store.Batches, BatchProgress = line => log.WriteLine($"[batch] second judge: {line}") })
             : null;
-        var ctx = new LoopContext(config, store, service, log) { OnlyStage = onlyStage };
+        using var calls = secondJudge is null ? new CallRecorder(store, service.Ledger) : new CallRecorder(store, service.Ledger, secondJudge.Ledger);
+        if (calls.Reconcile() is > 0 and var interrupted)
+            log.WriteLine($"{interrupted} service call(s) were in flight when the last process stopped: recorded as interrupted (cost unknown) in run.db and the ledger");
+        var ctx = new LoopContext(config, store, service, log) { OnlyStage = onlyStage, Preflight = c => Loop.Preflight.RunAsync(c, secondJudge, ct) };
         store.SetStatus(RunStatus.Running);
         try
         {

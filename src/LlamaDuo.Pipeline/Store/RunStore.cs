@@ -106,6 +106,9 @@ public sealed partial class RunStore : IDisposable
         return Open(new RunFolder(folder), location, runId);
     }
 
+    /// <summary>A second store on the same run with a connection of its own, for writers on other threads.</summary>
+    public RunStore Reopen() => Open(Folder, Location, _runId);
+
     static RunStore Open(RunFolder folder, StoreLocation location, string runId)
     {
         var store = new RunStore(folder, Connect(folder, location), location, runId);

@@ -9,7 +9,8 @@ namespace LlamaDuo.Service.Ledger;
 /// <summary>
 /// The outermost layer: records every call (answered, cached or failed) in a <see cref="CallLedger"/> with its
 /// stage label, tokens from the response's usage, dollars from the price table (the batch price for an answer that
-/// carries <see cref="BatchTags.BatchId"/>), latency and attempt count.
+/// carries <see cref="BatchTags.BatchId"/>), latency and attempt count. The ledger hears of each call as its first
+/// request goes out (<see cref="CallLedger.Starting"/>, through <see cref="OutgoingCall"/>) under the id its entry carries.
 /// </summary>
 public sealed class LedgerChatClient(IChatClient inner, CallLedger ledger, PriceTable prices, string provider, string model, string? secret = null)
     : DelegatingChatClient(inner)
@@ -23,6 +24,8 @@ public sealed class LedgerChatClient(IChatClient inner, CallLedger ledger, Price
         var stage = ServiceCallTags.StageOf(options);
         var started = Stopwatch.GetTimestamp();
         var calledModel = options?.ModelId ?? model;
+        var id = ledger.NewCallId();
+        using var outgoing = OutgoingCall.Enter(() => ledger.Start(new CallStart(id, DateTimeOffset.UtcNow, stage, provider, calledModel)));
         try
         {
             var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
@@ -34,14 +37,14 @@ public sealed class LedgerChatClient(IChatClient inner, CallLedger ledger, Price
             var price = prices.Find(calledModel);
             var dollars = hit ? 0m : batch is null ? price?.Cost(input, output) : price?.BatchCost(input, output);
             ledger.Record(new LedgerEntry(DateTimeOffset.UtcNow, stage, provider, calledModel, input, output, dollars, hit,
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempts, true, null, batch));
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempts, true, null, batch, id));
             return response;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var attempts = e is ServiceCallException s ? s.Attempts : 1;
             ledger.Record(new LedgerEntry(DateTimeOffset.UtcNow, stage, provider, calledModel, 0, 0, null, false,
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempts, false, Redact(e.Message)));
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempts, false, Redact(e.Message), null, id));
             throw;
         }
     }

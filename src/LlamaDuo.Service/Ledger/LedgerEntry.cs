@@ -6,7 +6,8 @@ namespace LlamaDuo.Service.Ledger;
 /// One service call as the ledger records it (one JSON line). <see cref="Attempts"/> counts HTTP requests made,
 /// 0 for a cache hit. <see cref="Dollars"/> is null when the model has no price; 0 for a cache hit. <see cref="Batch"/>
 /// is the provider batch that answered the call (priced at the batch price), null for a synchronous call; lines
-/// written before it existed read back as null.
+/// written before it existed read back as null. <see cref="Id"/> is the id <see cref="CallLedger.NewCallId"/> gave the call
+/// before its request went out, so an observer that saw it start can match its end (null in lines from before ids).
 /// </summary>
 public sealed record LedgerEntry(
     [property: JsonPropertyName("time")] DateTimeOffset Time,
@@ -21,4 +22,5 @@ public sealed record LedgerEntry(
     [property: JsonPropertyName("attempts")] int Attempts,
     [property: JsonPropertyName("ok")] bool Ok,
     [property: JsonPropertyName("error")] string? Error,
-    [property: JsonPropertyName("batch"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Batch = null);
+    [property: JsonPropertyName("batch"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Batch = null,
+    [property: JsonPropertyName("id"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id = null);

@@ -10,7 +10,8 @@ namespace LlamaDuo.Service.Middleware;
 /// exponential backoff and full jitter, waiting at least the server's Retry-After when it sends one. The provider
 /// attempt timeout is the job of <see cref="AttemptTimeoutChatClient"/> further in. The provider
 /// SDKs' own retries are switched off (see ServiceClientFactory) so this is the only retry loop. A call that
-/// fails for good throws <see cref="ServiceCallException"/> carrying the attempt count.
+/// fails for good throws <see cref="ServiceCallException"/> carrying the attempt count. A permanent error (400, 401,
+/// 403, 404 and the other 4xx but 408, 409 and 429) is never retried: asking again cannot change the answer.
 /// </summary>
 public sealed class RetryingChatClient(IChatClient inner, RetryOptions options, Random? jitter = null, ILogger? logger = null, string? secret = null)
     : DelegatingChatClient(inner)
@@ -23,6 +24,7 @@ public sealed class RetryingChatClient(IChatClient inner, RetryOptions options, 
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? chatOptions = null, CancellationToken cancellationToken = default)
     {
         var list = messages as IList<ChatMessage> ?? messages.ToList();
+        var maxRetries = ServiceCallTags.MaxRetriesOf(chatOptions) ?? options.MaxRetries;
         for (var attempt = 1; ; attempt++)
         {
             var observed = HttpAttempt.Begin();
@@ -44,7 +46,7 @@ public sealed class RetryingChatClient(IChatClient inner, RetryOptions options, 
             }
 
             var (transient, reason) = Classify(failure, observed);
-            if (!transient || attempt > options.MaxRetries)
+            if (!transient || attempt > maxRetries)
                 throw Failed(attempt, reason, failure, observed.StatusCode, transient);
             var wait = DelayBefore(attempt, observed.RetryAfter);
             _log.LogInformation("service call attempt {Attempt} failed ({Reason}); retrying in {WaitMs:F0} ms", attempt, reason, wait.TotalMilliseconds);

@@ -18,6 +18,9 @@ public static class ServiceCallTags
     /// </summary>
     public const string CacheVariant = "llamaduo.cache_variant";
 
+    /// <summary>Retries allowed for this one call, instead of the client's setting (the preflight check wants an answer fast).</summary>
+    public const string MaxRetries = "llamaduo.max_retries";
+
     /// <summary>On a response: true when it came from the cache.</summary>
     public const string CacheHit = "llamaduo.cache_hit";
 
@@ -29,6 +32,15 @@ public static class ServiceCallTags
 
     /// <summary>Options carrying a cache variant (a copy when <paramref name="options"/> is given).</summary>
     public static ChatOptions WithCacheVariant(this ChatOptions? options, string variant) => options.WithTag(CacheVariant, variant);
+
+    /// <summary>Options allowing <paramref name="retries"/> retries for the call (a copy when <paramref name="options"/> is given).</summary>
+    public static ChatOptions WithMaxRetries(this ChatOptions? options, int retries) =>
+        options.WithTag(MaxRetries, retries.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The per-call retry limit on these options, or null.</summary>
+    public static int? MaxRetriesOf(ChatOptions? options) =>
+        options?.AdditionalProperties?.TryGetValue(MaxRetries, out var r) == true && r is string s
+            && int.TryParse(s, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
 
     /// <summary>The stage label on these options, or "unlabelled".</summary>
     public static string StageOf(ChatOptions? options) =>

@@ -34,13 +34,26 @@ static class CliProcess
     public static async Task<string> KillWhenAsync(string workDir, string trigger, TimeSpan timeout, params string[] args)
     {
         var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var (process, output) = Start(workDir, args, line => { if (line.Contains(trigger)) seen.TrySetResult(); });
+        return await KillWhenAsync(workDir, _ => seen.Task, line => { if (line.Contains(trigger)) seen.TrySetResult(); }, $"'{trigger}'", timeout, args);
+    }
+
+    /// <summary>
+    /// Starts the CLI and kills it (SIGKILL) once <paramref name="killPoint"/> (given the running process) completes.
+    /// Returns the output up to the kill; fails if the process ends first.
+    /// </summary>
+    public static Task<string> KillWhenAsync(string workDir, Func<Process, Task> killPoint, TimeSpan timeout, params string[] args) =>
+        KillWhenAsync(workDir, killPoint, null, "the kill point", timeout, args);
+
+    static async Task<string> KillWhenAsync(string workDir, Func<Process, Task> killPoint, Action<string>? onLine, string what, TimeSpan timeout, string[] args)
+    {
+        var (process, output) = Start(workDir, args, onLine);
+        var point = killPoint(process);
         var exited = process.WaitForExitAsync();
-        var first = await Task.WhenAny(seen.Task, exited, Task.Delay(timeout));
-        if (first != seen.Task)
+        var first = await Task.WhenAny(point, exited, Task.Delay(timeout));
+        if (first != point || point.IsFaulted)
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"'{trigger}' never appeared before the process ended or timed out:\n{output}");
+            throw new InvalidOperationException($"{what} was never reached before the process ended or timed out ({point.Exception?.InnerException?.Message}):\n{output}");
         }
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();

@@ -6,17 +6,18 @@ using LlamaDuo.Service.Demo.Responders;
 
 namespace LlamaDuo.Cli.Tests.Loop;
 
-/// <summary>An unreachable service stops the run with a clear error; the run folder resumes once it is back.</summary>
+/// <summary>
+/// A service that fails every call (HTTP 500) passes the preflight with a warning (it may be busy for a while) and
+/// then fails the judge stage with a clear error; the run folder resumes once the service is back.
+/// </summary>
 public class UnreachableServiceTests
 {
     [Fact]
-    public async Task Unreachable_service_fails_the_stage_clearly_and_the_run_resumes_once_it_is_back()
+    public async Task A_failing_service_fails_the_judge_stage_clearly_and_the_run_resumes_once_it_is_back()
     {
         using var temp = new RepoPaths.Temp();
-        string deadUrl;
-        await using (var gone = await DemoService.StartAsync(new DemoServiceOptions { Port = 0 }, []))
-            deadUrl = gone.BaseUrl; // closed again: nothing listens there now
-        var config = QuickstartConfig.Fast(deadUrl);
+        await using var failing = await DemoService.StartAsync(new DemoServiceOptions { Port = 0, Faults = FaultSpec.Parse("500:1") }, []);
+        var config = QuickstartConfig.Fast(failing.BaseUrl);
         config = config with
         {
             Service = config.Service with { Retries = 1, TimeoutSeconds = 5 },
@@ -26,8 +27,9 @@ public class UnreachableServiceTests
         var log = new StringWriter();
 
         var e = await Assert.ThrowsAsync<ServiceUnreachableException>(() => MigrationLoop.RunAsync(config, run, log));
-        Assert.Contains(deadUrl, e.Message);
+        Assert.Contains(failing.BaseUrl, e.Message);
         Assert.Contains("--resume", e.Message);
+        Assert.Contains("[preflight]", log.ToString());
         using (var store = RunStore.Open(run))
         {
             Assert.Equal(StageStatus.Failed, store.GetStage(0, "judge")!.Status);

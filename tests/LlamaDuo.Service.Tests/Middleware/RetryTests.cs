@@ -69,6 +69,30 @@ public class RetryTests
         }
     }
 
+    [Theory]
+    [InlineData(400, "invalid_request_error")]
+    [InlineData(401, "authentication_error")]
+    [InlineData(403, "permission_error")]
+    [InlineData(404, "not_found_error")]
+    public async Task A_permanent_error_is_sent_once_whatever_the_retry_setting(int status, string type)
+    {
+        using var stub = new StubServer((_, _) => OpenAiReplies.Error(status, type));
+        using var client = Client(stub, maxRetries: 6);
+        var e = await Assert.ThrowsAsync<ServiceCallException>(() => client.Chat.GetResponseAsync("hi"));
+        Assert.Equal((1, status, false), (e.Attempts, e.StatusCode, e.Transient));
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
+    public async Task A_call_may_allow_fewer_retries_than_the_client()
+    {
+        using var down = new StubServer((_, _) => OpenAiReplies.Error(503));
+        using var client = Client(down, maxRetries: 6);
+        var e = await Assert.ThrowsAsync<ServiceCallException>(() => client.Chat.GetResponseAsync("hi", new ChatOptions().WithMaxRetries(1)));
+        Assert.Equal(2, e.Attempts);
+        Assert.Equal(2, down.Requests.Count);
+    }
+
     [Fact]
     public async Task A_hung_request_times_out_and_the_retry_succeeds()
     {

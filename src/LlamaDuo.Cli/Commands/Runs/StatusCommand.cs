@@ -64,6 +64,8 @@ public sealed class StatusCommand : Command<StatusSettings>
         }
         var (tokens, dollars) = store.TotalSpend();
         AnsiConsole.MarkupLineInterpolated($"service spend: {Compact(tokens)} tokens, ${dollars:0.00} ({string.Join(", ", costs.GroupBy(c => c.Stage).Select(g => $"{g.Key} {Compact(g.Sum(c => c.InputTokens + c.OutputTokens))} tok ${g.Sum(c => c.Dollars):0.00}"))})");
+        if (store.CallCount(RunStore.Interrupted) is > 0 and var cut)
+            AnsiConsole.MarkupLineInterpolated($"  {cut} call(s) were in flight when a process was killed: the provider may have charged for them (cost unknown, not in the figure above)");
         if (File.Exists(store.Folder.ReportPath)) AnsiConsole.MarkupLineInterpolated($"report: {store.Folder.ReportPath}");
         return 0;
     }
