@@ -61,8 +61,9 @@ public sealed class LlamaDuoServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            // Checked against Content-Length before the body is read: an oversized prompt costs nothing.
-            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
+            // The endpoints refuse a body over MaxRequestBodyBytes before reading it (RequestBody), and Kestrel then
+            // discards the unread rest so the client gets the 413; beyond this hard cap it resets the connection instead.
+            kestrel.Limits.MaxRequestBodySize = Math.Max(options.MaxRequestBodyBytes, 32L << 20);
             if (address is null) kestrel.ListenLocalhost(options.Port);
             else kestrel.Listen(address, options.Port);
         });

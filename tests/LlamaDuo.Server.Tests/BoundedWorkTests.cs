@@ -38,6 +38,10 @@ public sealed class BoundedWorkTests
         await using var harness = await ServerHarness.StartAsync(fake, model: counting.Apply);
         var chat = harness.OpenAI().GetChatClient(ServerHarness.ModelId);
 
+        var official = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage(new string('a', 10_000_000))]));
+        Assert.Equal(413, official.Status);
+        Assert.Contains("request_too_large", official.Message);
+
         // As curl sends a large body: Expect: 100-continue, so the refusal comes before the 10 MB are sent.
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {

@@ -54,6 +54,13 @@ public sealed class CliProcess : IDisposable
         return process.ExitCode;
     }
 
+    /// <summary>SIGKILL: no chance to clean up, as after kill -9 or a crash; returns once the process is gone.</summary>
+    public void Kill()
+    {
+        process.Kill();
+        process.WaitForExit();
+    }
+
     /// <summary>Sends SIGTERM, as a service manager would.</summary>
     public void Terminate() => Check(kill(process.Id, 15));
 

@@ -38,6 +38,40 @@ public sealed class ServeCommandTests
     }
 
     [Fact]
+    public async Task A_killed_servers_temporary_model_is_deleted_by_the_next_server_and_a_stopped_server_deletes_its_own()
+    {
+        var tmp = Directory.CreateTempSubdirectory("llamaduo-tmpdir-").FullName;
+        try
+        {
+            var env = new Dictionary<string, string> { ["TMPDIR"] = tmp };
+            var root = Path.Combine(tmp, "llamaduo-serve");
+            string stale;
+            using (var killed = CliProcess.Start(["serve", "--model", "stories15m", "--port", CliProcess.FreePort().ToString()], env))
+            {
+                await killed.WaitForBannerAsync(StartTimeout);
+                var model = Assert.Single(Directory.GetFiles(root, "*.gguf", SearchOption.AllDirectories));
+                Assert.True(new FileInfo(model).Length > 50_000_000, "the fp32 stories15M export");
+                stale = Path.GetDirectoryName(model)!;
+                killed.Kill();
+            }
+            Assert.True(Directory.Exists(stale), "kill -9 leaves the folder");
+
+            using var next = CliProcess.Start(["serve", "--model", "stories15m", "--port", CliProcess.FreePort().ToString()], env);
+            await next.WaitForBannerAsync(StartTimeout);
+            Assert.False(Directory.Exists(stale), "the next server deletes what the killed one left");
+            Assert.Single(Directory.GetDirectories(root)); // its own
+
+            next.Terminate();
+            Assert.Equal(0, await next.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(root));
+        }
+        finally
+        {
+            Directory.Delete(tmp, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Serve_on_a_port_in_use_exits_2_with_a_clear_message()
     {
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
@@ -54,6 +88,7 @@ public sealed class ServeCommandTests
     [InlineData(new[] { "serve", "--model", "stories15m", "--api-key-env", "H8_SURELY_UNSET_VAR" }, "H8_SURELY_UNSET_VAR")]
     [InlineData(new[] { "serve" }, "--model")]
     [InlineData(new[] { "serve", "--model", "stories15m", "--engine", "vllm" }, "--engine")]
+    [InlineData(new[] { "serve", "--model", "stories15m", "--allowed-host", "http://evil.example:80" }, "--allowed-host")]
     public async Task Bad_serve_options_exit_2_naming_the_problem(string[] args, string named)
     {
         using var cli = CliProcess.Start(args);

@@ -17,6 +17,9 @@ public abstract class Stories15MServer(string engine) : IAsyncLifetime
 
     public ServerHarness Harness { get; private set; } = null!;
 
+    /// <summary>The model as the engine loaded it (its context and prompt-character bound).</summary>
+    public ServedModel Model => loaded!.Model;
+
     public async Task InitializeAsync()
     {
         loaded = await ServeEngines.LoadAsync("stories15m", engine, null, parallel: 4, batch: true, CancellationToken.None);

@@ -51,6 +51,25 @@ public abstract class Stories15MTests(Stories15MServer stories)
     }
 
     [Fact]
+    public async Task A_10_MB_prompt_is_413_a_100_KB_one_is_refused_by_length_and_a_prompt_that_fits_is_never_refused_by_length()
+    {
+        // The bound comes from the vocabulary: 256 tokens x the longest token x 4.
+        Assert.InRange(stories.Model.MaxPromptChars, 256 * 4 * 4, 256 * 4 * 64);
+
+        var huge = await Assert.ThrowsAsync<ClientResultException>(() => Chat.CompleteChatAsync([new UserChatMessage(new string('a', 10_000_000))], Greedy));
+        Assert.Equal(413, huge.Status);
+        var longer = await Assert.ThrowsAsync<ClientResultException>(() =>
+            Chat.CompleteChatAsync([new UserChatMessage(string.Join(" ", Enumerable.Repeat("the little dog ran", 25_000)))], Greedy));
+        Assert.Equal(400, longer.Status);
+        Assert.Contains("characters", longer.Message);
+
+        // About 240 tokens: under the context, so only the exact count may decide, and it lets the prompt through.
+        var fits = string.Join(" ", Enumerable.Repeat("the little dog ran", 60));
+        ChatCompletion answered = await Chat.CompleteChatAsync([new UserChatMessage(fits)], new ChatCompletionOptions { Temperature = 0, MaxOutputTokenCount = 4 });
+        Assert.True(answered.Usage.InputTokenCount is > 200 and < 256, $"{answered.Usage.InputTokenCount} prompt tokens");
+    }
+
+    [Fact]
     public async Task Sixteen_concurrent_clients_all_get_the_greedy_text()
     {
         var replies = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>

@@ -11,7 +11,7 @@ internal sealed class ChatCompletionsEndpoint(ServedModel model, RequestMapper m
 {
     public async Task HandleAsync(HttpContext http)
     {
-        var request = await RequestBody.ReadAsync<ChatCompletionRequest>(http);
+        var request = await RequestBody.ReadAsync<ChatCompletionRequest>(http, mapper.MaxRequestBodyBytes);
         var plan = mapper.FromChat(request);
         using var slots = await gate.EnterAsync(plan.Choices, http.RequestAborted);
         plan = mapper.CountTokens(plan, http.RequestAborted);

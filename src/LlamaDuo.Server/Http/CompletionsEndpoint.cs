@@ -11,7 +11,7 @@ internal sealed class CompletionsEndpoint(ServedModel model, RequestMapper mappe
 {
     public async Task HandleAsync(HttpContext http)
     {
-        var request = await RequestBody.ReadAsync<CompletionRequest>(http);
+        var request = await RequestBody.ReadAsync<CompletionRequest>(http, mapper.MaxRequestBodyBytes);
         var plans = mapper.FromCompletion(request);
         var perPrompt = plans[0].Choices;
         using var slots = await gate.EnterAsync(plans.Count * perPrompt, http.RequestAborted);

@@ -12,6 +12,9 @@ namespace LlamaDuo.Server.Http;
 /// </summary>
 internal sealed class RequestMapper(ServedModel model, ServerOptions options)
 {
+    /// <summary>Largest request body accepted (<see cref="ServerOptions.MaxRequestBodyBytes"/>).</summary>
+    public long MaxRequestBodyBytes => options.MaxRequestBodyBytes;
+
     /// <summary>Most choices one request may ask for: its choices run at once, one slot each.</summary>
     int ChoiceLimit => Math.Min(options.MaxChoices, options.Parallel);
 
