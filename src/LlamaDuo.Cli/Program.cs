@@ -45,7 +45,7 @@ Action<IConfigurator> commands = config =>
         bench.SetDescription("Benchmarks, each measured side by side in one run (add yours here).");
         bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchJudgeCommand>("judge").WithDescription("LLM judge calls/s through the full service stack against the demo service (a stand-in) vs min(C/L, rate limit).");
         bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchDedupCommand>("dedup").WithDescription("Dedup rows/s on 100K rows and recall against an exact all-pairs check.");
-        bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchTrainCommand>("train").WithDescription("Training tokens/s and MFU against the GEMM rate measured in the same run (stories15M, SmolLM-135M shape; LoRA, full; fp32, bf16).");
+        bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchTrainCommand>("train").WithDescription("Training tokens/s and MFU against the GEMM rate measured in the same run (stories15M, SmolLM-135M shape; LoRA, full; fp32, bf16); --shape qwen2.5-0.5b|smollm2-360m|llama-3.2-1b: one real-shape run with peak RSS.");
         bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchGenerateCommand>("generate").WithDescription("Greedy tokens/s on stories15M: TorchSharp vs llama.cpp at batch 1 and 8.");
         bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchServeCommand>("serve").WithDescription("Server load vs llama.cpp directly on stories15M.");
     });

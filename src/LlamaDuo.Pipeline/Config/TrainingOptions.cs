@@ -33,6 +33,9 @@ public sealed record TrainingOptions
     /// <summary>Compute type: auto (bf16 frozen base where the CPU supports it), fp32 or bf16.</summary>
     public string Dtype { get; init; } = "auto";
 
+    /// <summary>Pack short rows into rows of up to max_len tokens (batch_size then counts packed rows).</summary>
+    public bool Packing { get; init; }
+
     /// <summary>Activation checkpointing per decoder layer: auto (on when the memory estimate needs it), on or off.</summary>
     public string Checkpointing { get; init; } = "auto";
 

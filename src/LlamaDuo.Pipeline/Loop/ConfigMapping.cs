@@ -110,6 +110,7 @@ public static class ConfigMapping
             },
             Checkpointing = t.Checkpointing switch { "on" => CheckpointingMode.On, "off" => CheckpointingMode.Off, _ => CheckpointingMode.Auto },
             MemoryLimitGb = t.MemoryLimitGb,
+            Packing = t.Packing,
             Resume = resume,
             InitAdapter = initAdapter,
         };

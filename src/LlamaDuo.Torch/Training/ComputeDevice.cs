@@ -37,6 +37,32 @@ public static class ComputeDevice
         return false;
     }
 
+    /// <summary>
+    /// Physical cores this process may use: distinct (physical id, core id) pairs in /proc/cpuinfo, capped by the CPUs
+    /// .NET sees (cgroup quotas, affinity). Hyper-threads share a core's vector units, so GEMM threads beyond this only contend.
+    /// </summary>
+    public static int PhysicalCores()
+    {
+        var cores = new HashSet<string>();
+        if (File.Exists("/proc/cpuinfo"))
+        {
+            string physical = "0";
+            foreach (var line in File.ReadLines("/proc/cpuinfo"))
+            {
+                if (line.StartsWith("physical id", StringComparison.Ordinal)) physical = line[(line.IndexOf(':') + 1)..].Trim();
+                else if (line.StartsWith("core id", StringComparison.Ordinal)) cores.Add(physical + "/" + line[(line.IndexOf(':') + 1)..].Trim());
+            }
+        }
+        return Math.Clamp(cores.Count == 0 ? Environment.ProcessorCount : cores.Count, 1, Environment.ProcessorCount);
+    }
+
+    /// <summary>Sets libtorch's intra-op threads to <see cref="PhysicalCores"/> unless OMP_NUM_THREADS chose; returns the count in use.</summary>
+    public static int UsePhysicalCores()
+    {
+        if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null && get_num_threads() != PhysicalCores()) set_num_threads(PhysicalCores());
+        return get_num_threads();
+    }
+
     /// <summary>"float32" / "bfloat16", as Hugging Face configs spell dtypes.</summary>
     public static string Name(ScalarType dtype) => dtype == ScalarType.BFloat16 ? "bfloat16" : "float32";
 }

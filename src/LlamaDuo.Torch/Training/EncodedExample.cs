@@ -8,6 +8,9 @@ public sealed record EncodedExample(string Id, int[] Ids, bool[] IsTarget)
 {
     public int Length => Ids.Length;
 
+    /// <summary>Where each packed example starts (see <see cref="SequencePacker"/>); null for a single example.</summary>
+    public int[]? SegmentStarts { get; init; }
+
     /// <summary>Number of scored tokens.</summary>
     public int TargetCount => IsTarget.Count(t => t);
 }

@@ -61,11 +61,37 @@ public sealed class SftBatch : IDisposable
                 targets.Add(row.Ids[t]);
             }
         }
+        var (positionIds, mask) = rows.Any(r => r.SegmentStarts is not null) ? PackedLayout(rows, width, device) : (null, null);
         return new SftBatch(
             tensor(ids, [rows.Count, width], dtype: ScalarType.Int64, device: device),
             tensor(positions.ToArray(), dtype: ScalarType.Int64, device: device),
             tensor(targets.ToArray(), dtype: ScalarType.Int64, device: device),
-            tokens);
+            tokens, positionIds, mask);
+    }
+
+    /// <summary>
+    /// Position ids that restart at each packed example, and a boolean [B, 1, T, T] mask letting a token see the
+    /// earlier tokens of its own example only; padding sees itself alone (its rows stay finite and are never scored).
+    /// </summary>
+    static (Tensor PositionIds, Tensor Mask) PackedLayout(IReadOnlyList<EncodedExample> rows, int width, Device device)
+    {
+        var positionIds = new long[rows.Count * width];
+        var segment = new long[rows.Count * width];
+        for (var b = 0; b < rows.Count; b++)
+        {
+            var starts = rows[b].SegmentStarts ?? [0];
+            for (var t = 0; t < width; t++)
+            {
+                var s = t >= rows[b].Length ? -1 - t : Array.FindLastIndex(starts, start => start <= t); // padding: a segment of its own
+                segment[b * width + t] = s;
+                positionIds[b * width + t] = s < 0 ? 0 : t - starts[s];
+            }
+        }
+        using var seg = tensor(segment, [rows.Count, width], dtype: ScalarType.Int64, device: device);
+        using var same = seg.unsqueeze(2).eq(seg.unsqueeze(1));                                  // [B, T, T]
+        using var causal = ones(width, width, dtype: ScalarType.Bool, device: device).tril();   // [T, T]
+        using var allowed = same.logical_and(causal);                                            // [B, T, T]
+        return (tensor(positionIds, [rows.Count, width], dtype: ScalarType.Int64, device: device), allowed.unsqueeze(1)); // [B, 1, T, T]
     }
 
     public void Dispose()

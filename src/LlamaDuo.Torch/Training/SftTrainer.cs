@@ -37,7 +37,8 @@ public static class SftTrainer
         var device = ComputeDevice.Resolve(options.Device);
         var dtypeChoice = DtypeChoice.Resolve(options.Dtype, options.Method, device, student.Config, options.Resume ? outDir : null);
         var baseDtype = dtypeChoice.Dtype;
-        progress?.Report(TrainProgress.Message($"dtype: {dtypeChoice.Reason}"));
+        var threads = ComputeDevice.UsePhysicalCores();
+        progress?.Report(TrainProgress.Message($"dtype: {dtypeChoice.Reason}; {threads} torch threads ({ComputeDevice.PhysicalCores()} physical cores)"));
         if (options.Method == TrainMethod.Lora && options.Lora.Rank > LoraModel.MaxRank(student.Config, options.Lora.Targets))
             throw new InputException($"LoRA rank must be at most {LoraModel.MaxRank(student.Config, options.Lora.Targets)}, the smaller side of the smallest target projection of this model",
                 field: "rank", value: options.Lora.Rank.ToString());
@@ -49,8 +50,9 @@ public static class SftTrainer
             student.StopTokenIds[0]).EncodeAll(train);
         if (encoded.Examples.Count == 0)
             throw new InputException($"all {train.Count} examples were dropped (longer than {maxLength} tokens or without target tokens)", field: "max-len", value: maxLength.ToString());
-        var plan = TrainPlan.Create(encoded.Examples, options);
-        var longest = encoded.Examples.Max(e => e.Length);
+        // Packing fills rows up to max-len, or to the longest example when max-len is the model's (long) context.
+        var plan = TrainPlan.Create(encoded.Examples, options, packTo: options.MaxLength ?? encoded.Examples.Max(e => e.Length));
+        var longest = plan.Train.Concat(plan.HeldOut).Max(e => e.Length);
         var memory = MemoryPlan.Create(student.Config, options, baseDtype, longest, device.type == DeviceType.CPU ? MachineMemory.AvailableBytes() : null);
         var checkpointing = memory.Checkpointing;
         progress?.Report(TrainProgress.Message($"memory: estimated peak {memory.Estimate}; checkpointing {memory.Reason}"));
@@ -161,7 +163,7 @@ public static class SftTrainer
             Steps = state.Step,
             StepsPerEpoch = plan.StepsPerEpoch,
             Epochs = (plan.TotalSteps + plan.StepsPerEpoch - 1) / plan.StepsPerEpoch,
-            Examples = plan.Train.Count,
+            Examples = encoded.Examples.Count - plan.HeldOut.Count,
             HeldOut = plan.HeldOut.Count,
             Truncated = encoded.Truncated,
             Dropped = encoded.Dropped,

@@ -38,6 +38,7 @@ public static class TrainFingerprint
             ["held_out"] = $"{o.HeldOutFraction:R}/{o.HeldOutMax}",
             ["init_adapter"] = o.InitAdapter is null ? "" : Path.GetFullPath(o.InitAdapter),
         };
+        if (o.Packing) f["packing"] = "on"; // absent when off, so runs from before packing existed still resume
         if (o.Method == TrainMethod.Lora)
         {
             f["rank"] = o.Lora.Rank.ToString();

@@ -59,6 +59,8 @@ public sealed record TrainOptions
     public bool AssistantOnlyLoss { get; init; } = true;
     public int Seed { get; init; } = 42;
     public TrainDtype Dtype { get; init; } = TrainDtype.Auto;
+    /// <summary>Pack short examples into rows of up to max-len tokens (batch_size then counts packed rows).</summary>
+    public bool Packing { get; init; }
     /// <summary>Activation checkpointing: auto (on when memory needs it), on or off.</summary>
     public CheckpointingMode Checkpointing { get; init; } = CheckpointingMode.Auto;
     /// <summary>Peak memory the run may plan for, in GB (10^9 bytes); null: 90% of what the machine has available at the start.</summary>

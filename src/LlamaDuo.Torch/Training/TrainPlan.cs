@@ -8,13 +8,15 @@ namespace LlamaDuo.Torch.Training;
 public sealed record TrainPlan(IReadOnlyList<EncodedExample> Train, IReadOnlyList<EncodedExample> HeldOut, int BatchSize,
     int GradAccum, int Seed, int BatchesPerEpoch, int StepsPerEpoch, int TotalSteps)
 {
-    public static TrainPlan Create(IReadOnlyList<EncodedExample> rows, TrainOptions o)
+    /// <summary>Plans <paramref name="rows"/>; with packing on, the training rows are packed into rows of up to <paramref name="packTo"/> tokens after the held-out slice is drawn.</summary>
+    public static TrainPlan Create(IReadOnlyList<EncodedExample> rows, TrainOptions o, int packTo = 0)
     {
         var order = Enumerable.Range(0, rows.Count).ToArray();
         new Random(o.Seed).Shuffle(order);
         var heldOutCount = rows.Count < 20 || o.HeldOutFraction == 0 ? 0 : Math.Clamp((int)(rows.Count * o.HeldOutFraction), 1, o.HeldOutMax);
         var heldOut = order.Take(heldOutCount).Order().Select(i => rows[i]).ToList();
-        var train = order.Skip(heldOutCount).Order().Select(i => rows[i]).ToList();
+        IReadOnlyList<EncodedExample> train = order.Skip(heldOutCount).Order().Select(i => rows[i]).ToList();
+        if (o.Packing && packTo > 0) train = SequencePacker.Pack(train, packTo);
         var batches = LengthBuckets.BatchesPerEpoch(train.Count, o.BatchSize);
         var steps = (batches + o.GradAccum - 1) / o.GradAccum;
         return new TrainPlan(train, heldOut, o.BatchSize, o.GradAccum, o.Seed, batches, steps, o.MaxSteps ?? steps * o.Epochs);

@@ -26,8 +26,46 @@ public sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
         public bool Quick { get; init; }
 
         [CommandOption("--steps <N>")]
-        [Description("Training steps per stories15M configuration (default 12; 5 with --quick). The first is warm-up and not timed.")]
+        [Description("Training steps per stories15M configuration (default 12; 5 with --quick; with --shape 4, 2 with --quick). The first is warm-up and not timed.")]
         public int? Steps { get; init; }
+
+        [CommandOption("--shape <NAME>")]
+        [Description("A real student shape with random weights and its real tokenizer: qwen2.5-0.5b, smollm2-360m or llama-3.2-1b (one run: tokens/s, MFU, peak RSS).")]
+        public string? Shape { get; init; }
+
+        [CommandOption("--method <METHOD>"), Description("With --shape: lora (default) or full."), DefaultValue("lora")]
+        public string Method { get; init; } = "lora";
+
+        [CommandOption("--targets <LIST>"), Description("With --shape: LoRA targets (default all)."), DefaultValue("all")]
+        public string Targets { get; init; } = "all";
+
+        [CommandOption("--batch-size <N>"), Description("With --shape: rows per batch (default 8)."), DefaultValue(8)]
+        public int BatchSize { get; init; } = 8;
+
+        [CommandOption("--max-len <N>"), Description("With --shape: row length in tokens (default 512)."), DefaultValue(512)]
+        public int MaxLen { get; init; } = 512;
+
+        [CommandOption("--dtype <DTYPE>"), Description("With --shape: auto (GEMM probe), fp32 or bf16."), DefaultValue("auto")]
+        public string Dtype { get; init; } = "auto";
+
+        [CommandOption("--checkpointing <MODE>"), Description("With --shape: auto, on or off."), DefaultValue("auto")]
+        public string Checkpointing { get; init; } = "auto";
+
+        [CommandOption("--no-packing"), Description("With --shape: pad rows instead of packing them.")]
+        public bool NoPacking { get; init; }
+
+        [CommandOption("--data <JSONL>"), Description("With --shape: training rows (default: generated summarize-style rows).")]
+        public string? Data { get; init; }
+
+        public override Spectre.Console.ValidationResult Validate()
+        {
+            if (Shape is null) return Spectre.Console.ValidationResult.Success();
+            if (Method is not ("lora" or "full")) return Spectre.Console.ValidationResult.Error($"--method must be lora or full, not '{Method}'");
+            if (Dtype is not ("auto" or "fp32" or "bf16")) return Spectre.Console.ValidationResult.Error($"--dtype must be auto, fp32 or bf16, not '{Dtype}'");
+            if (Checkpointing is not ("auto" or "on" or "off")) return Spectre.Console.ValidationResult.Error($"--checkpointing must be auto, on or off, not '{Checkpointing}'");
+            if (BatchSize < 1 || MaxLen < 16) return Spectre.Console.ValidationResult.Error("--batch-size must be at least 1 and --max-len at least 16");
+            return Spectre.Console.ValidationResult.Success();
+        }
     }
 
     sealed record Run(string Model, string Method, ScalarType Dtype, double TokensPerSecond, double Gflops, double Mfu, double PeakGflops);
@@ -35,6 +73,7 @@ public sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         OpenMpWaits.PreferPassive(); // before libtorch loads: spinning OpenMP threads crawl on shared cores
+        if (settings.Shape is not null) return BenchTrainShape.Run(settings);
         var inv = CultureInfo.InvariantCulture;
         var steps = settings.Steps ?? (settings.Quick ? 5 : 12);
         var smolSteps = settings.Quick ? 3 : 5;

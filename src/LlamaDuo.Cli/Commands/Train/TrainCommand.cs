@@ -66,6 +66,7 @@ public sealed class TrainCommand : AsyncCommand<TrainSettings>
         Dtype = s.Dtype switch { "fp32" or "float32" => TrainDtype.Float32, "bf16" or "bfloat16" => TrainDtype.BFloat16, _ => TrainDtype.Auto },
         Checkpointing = s.Checkpointing switch { "on" => CheckpointingMode.On, "off" => CheckpointingMode.Off, _ => CheckpointingMode.Auto },
         MemoryLimitGb = s.MemoryLimitGb,
+        Packing = s.Packing,
         Device = s.Device, SaveEvery = s.SaveEvery, LogEvery = s.LogEvery, HeldOutFraction = s.HeldOut, Resume = s.Resume, InitAdapter = s.InitAdapter,
     };
 
