@@ -19,6 +19,9 @@ public static class ReportHtml
         th:first-child,td:first-child,td.text{text-align:left} .pass{color:#16794a;font-weight:600} .fail{color:#a33;font-weight:600}
         figure{margin:1rem 0} figure svg{display:block;max-width:100%;height:auto;border:1px solid #eee} figcaption{color:#555;font-size:12px}
         .meta{color:#555} .empty{color:#888;font-style:italic} .breakeven{font-size:15px}
+        .ex-controls{display:flex;gap:1rem;flex-wrap:wrap;margin:.5rem 0} tr.ex-row{cursor:pointer} tr.ex-row:hover{background:#f5f8fc}
+        .ex-detail pre,#sx-table pre{white-space:pre-wrap;margin:.2rem 0;font:12px/1.4 ui-monospace,monospace;background:#f7f7f7;padding:4px}
+        .ex-detail h4{margin:.6rem 0 .2rem;font-size:13px} table.ex-calls td,table.ex-calls th{font-size:12px}
         """;
 
     public static string Render(ReportData d, PassRule rule, IReadOnlyList<(string Id, string Title, string Html)>? sections = null)

@@ -6,5 +6,6 @@ public static class ReportSections
     public static IReadOnlyList<IReportSection> All { get; } =
     [
         new CostSection(),
+        new Examples.ExamplesSection(),
     ];
 }

@@ -15,7 +15,10 @@ public class ReportHtmlTests
         var html = File.ReadAllText(path);
         foreach (var id in new[] { "scores", "coverage", "distribution", "synthetic", "loss", "cost" })
             Assert.Contains($"<figure data-figure=\"{id}\"><svg", html);
-        Assert.DoesNotContain("<script", html, StringComparison.OrdinalIgnoreCase);
+        // Inline scripts only (the examples section): none loaded from a file or URL, and none that fetches.
+        Assert.DoesNotMatch(new Regex("<script[^>]*\\bsrc\\s*=", RegexOptions.IgnoreCase), html);
+        Assert.DoesNotContain("fetch(", html);
+        Assert.DoesNotContain("XMLHttpRequest", html);
         Assert.DoesNotContain("<link", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("@import", html);
         // The only URLs allowed are XML namespace names, which browsers never fetch.
