@@ -7,7 +7,7 @@ namespace LlamaDuo.Torch.Loading;
 
 /// <summary>
 /// Loads a student model from a name or a path: "stories15m" (fetched into the cache on first use), a llama2.c
-/// .bin (tokenizer.bin beside it), a Hugging Face folder, or <c>hf:owner/name[@revision]</c> (fetched into the hub cache).
+/// .bin (tokenizer.bin beside it), "shape:qwen2.5-0.5b" (a real shape with random weights, see <see cref="BenchShapes"/>), a Hugging Face folder, or <c>hf:owner/name[@revision]</c> (fetched into the hub cache).
 /// </summary>
 public static class ModelLoader
 {
@@ -23,6 +23,8 @@ public static class ModelLoader
             Stories15M.Verify(folder);
             return Llama2cLoader.Load(Stories15M.ModelPath, Stories15M.TokenizerPath, dtype, Stories15M.Name, templateOverride);
         }
+        if (BenchShapes.IsShapeName(nameOrPath))
+            return BenchShapes.Load(BenchShapes.Find(nameOrPath, field: "model"), dtype, log: log);
         if (HfReference.IsReference(nameOrPath))
         {
             using var hub = HfHub.FromEnvironment(log);
