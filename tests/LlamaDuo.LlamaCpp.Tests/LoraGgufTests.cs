@@ -71,6 +71,38 @@ public sealed class LoraGgufTests(Stories15MFixture fixture) : IDisposable
     }
 
     [Fact]
+    public void Greedy_generation_with_the_adapter_gguf_on_the_base_gguf_equals_the_merged_models_token_for_token()
+    {
+        using var student = ModelLoader.Load("stories15m");
+        var settings = new LoraSettings { Rank = 8, Alpha = 16, Dropout = 0, Targets = LoraSettings.AllTargets };
+        var adapterDir = AttachRandomAdapter(student.Module, settings, seed: 23);
+        var adapterGguf = Path.Combine(_dir, "stories-all-lora.gguf");
+        LoraGgufExport.Export(adapterDir, student.Config, adapterGguf);
+        LoraModel.Merge(student.Module);
+        var mergedGguf = Path.Combine(_dir, "stories-merged.gguf");
+        StudentModelExport.ToGguf(student, mergedGguf, GgufQuant.F32);
+
+        using var adapted = LlamaCppModel.Load(fixture.GgufPath(GgufQuant.F32), adapterGguf);
+        using var merged = LlamaCppModel.Load(mergedGguf);
+        using var plain = LlamaCppModel.Load(fixture.GgufPath(GgufQuant.F32));
+        var greedy = new LlamaCppRequest(48, new LlamaCppSampling());
+        string[] prompts = ["Once upon a time", "Tom had a red ball", "The sun was shining"];
+        var prompt = prompts.Select(p => plain.Tokenize(p, plain.AddsBos)).ToList();
+        IReadOnlyList<LlamaCppCompletion> Run(LlamaCppModel model)
+        {
+            using var generator = new LlamaCppGenerator(model, 128, prompts.Length);
+            return generator.Generate(prompt, greedy);
+        }
+        var viaAdapter = Run(adapted);
+        var viaMerge = Run(merged);
+        var baseOnly = Run(plain);
+
+        for (int p = 0; p < prompts.Length; p++) Assert.Equal(viaMerge[p].Tokens, viaAdapter[p].Tokens);
+        Assert.True(Enumerable.Range(0, prompts.Length).Count(p => !baseOnly[p].Tokens.SequenceEqual(viaAdapter[p].Tokens)) >= 2,
+            "the adapter should change the greedy stories, else this test could not tell adapter from base");
+    }
+
+    [Fact]
     public void Adapter_gguf_carries_the_metadata_and_tensor_layout_llama_cpp_reads()
     {
         var config = new LlamaConfig

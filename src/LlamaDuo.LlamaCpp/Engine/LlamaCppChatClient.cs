@@ -50,12 +50,7 @@ public sealed class LlamaCppChatClient : IChatClient
         CancellationToken cancellationToken = default)
     {
         var completion = await CompleteAsync(messages, options, onText: null, cancellationToken);
-        return new ChatResponse(new ChatMessage(ChatRole.Assistant, completion.Text))
-        {
-            FinishReason = Finish(completion),
-            ModelId = Metadata.DefaultModelId,
-            Usage = Usage(completion),
-        };
+        return Response(completion);
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages,
@@ -93,28 +88,74 @@ public sealed class LlamaCppChatClient : IChatClient
         return string.Concat(Template.Render(turns, addGenerationPrompt: true).Select(s => s.Text));
     }
 
+    /// <summary>
+    /// K responses to each conversation of <paramref name="prompts"/>: result [p][k] answers prompts[p] with
+    /// samples[p][k] (its own seed and options). With a scheduler, each prompt's samples form a group that shares the
+    /// prompt's prefill, and all groups are queued at once (<see cref="LlamaCppBatchScheduler.SubmitGroups"/>), so a
+    /// seeded rerun gives the same texts; without one they are answered one call after another.
+    /// </summary>
+    public async Task<IReadOnlyList<IReadOnlyList<ChatResponse>>> GetResponsesAsync(IReadOnlyList<IReadOnlyList<ChatMessage>> prompts,
+        IReadOnlyList<IReadOnlyList<ChatOptions>> samples, CancellationToken cancellationToken = default)
+    {
+        if (samples.Count != prompts.Count) throw new ArgumentException($"{prompts.Count} prompts but {samples.Count} lists of samples", nameof(samples));
+        if (Scheduler is null)
+        {
+            var answers = new List<IReadOnlyList<ChatResponse>>(prompts.Count);
+            for (int p = 0; p < prompts.Count; p++)
+            {
+                var responses = new List<ChatResponse>();
+                foreach (var options in samples[p]) responses.Add(await GetResponseAsync(prompts[p], options, cancellationToken));
+                answers.Add(responses);
+            }
+            return answers;
+        }
+        await Task.Yield(); // rendering and tokenization run off the caller's thread
+        var groups = prompts.Select((messages, p) => (PromptTokens(messages), (IReadOnlyList<LlamaCppRequest>)samples[p].Select(Request).ToList())).ToList();
+        var tasks = Scheduler.SubmitGroups(groups, cancellationToken);
+        var result = new List<IReadOnlyList<ChatResponse>>(tasks.Count);
+        foreach (var group in tasks) result.Add((await Task.WhenAll(group)).Select(Response).ToList());
+        return result;
+    }
+
     async Task<LlamaCppCompletion> CompleteAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, Action<string>? onText, CancellationToken ct)
     {
         await Task.Yield(); // template rendering and tokenization run off the caller's thread, errors land in the task
-        var prompt = RenderPrompt(messages);
-        var bosText = Model.BosId is { } bos ? System.Text.Encoding.UTF8.GetString(Model.TokenBytes(bos, special: true)) : null;
-        // Templates such as Llama 3's write the BOS marker themselves; adding another would double it.
-        bool addBos = Model.AddsBos && !(bosText is { Length: > 0 } && prompt.StartsWith(bosText, StringComparison.Ordinal));
-        var tokens = Model.Tokenize(prompt, addBos, parseSpecial: true);
-        int maxTokens = options?.MaxOutputTokens ?? DefaultMaxTokens;
-        int contextLength = Math.Min(Model.TrainedContextLength, tokens.Count + maxTokens);
-        contextLength = Math.Max(contextLength, tokens.Count + 1);
-        var sampling = new LlamaCppSampling(options?.Temperature ?? 0f, options?.TopP ?? 1f, options?.TopK ?? 0,
-            options?.Seed is { } seed ? unchecked((int)seed) : null);
-        var stops = Template.StopStrings.Concat(options?.StopSequences ?? []).Where(s => s.Length > 0).Distinct().ToList();
-        var request = new LlamaCppRequest(maxTokens, sampling, stops);
+        var tokens = PromptTokens(messages);
+        var request = Request(options);
         if (Scheduler is not null) return await Scheduler.SubmitAsync(tokens, request, onText, ct);
+        int contextLength = Math.Min(Model.TrainedContextLength, tokens.Count + request.MaxNewTokens);
+        contextLength = Math.Max(contextLength, tokens.Count + 1);
         return await Task.Run(() =>
         {
             using var generator = new LlamaCppGenerator(Model, contextLength);
             return generator.Generate([tokens], request, onText is null ? null : (_, text) => onText(text), ct)[0];
         }, ct);
     }
+
+    /// <summary>The token ids llama.cpp is fed for <paramref name="messages"/>: the rendered prompt, with BOS unless the template wrote it.</summary>
+    public IReadOnlyList<int> PromptTokens(IEnumerable<ChatMessage> messages)
+    {
+        var prompt = RenderPrompt(messages);
+        var bosText = Model.BosId is { } bos ? System.Text.Encoding.UTF8.GetString(Model.TokenBytes(bos, special: true)) : null;
+        // Templates such as Llama 3's write the BOS marker themselves; adding another would double it.
+        bool addBos = Model.AddsBos && !(bosText is { Length: > 0 } && prompt.StartsWith(bosText, StringComparison.Ordinal));
+        return Model.Tokenize(prompt, addBos, parseSpecial: true);
+    }
+
+    LlamaCppRequest Request(ChatOptions? options)
+    {
+        var sampling = new LlamaCppSampling(options?.Temperature ?? 0f, options?.TopP ?? 1f, options?.TopK ?? 0,
+            options?.Seed is { } seed ? unchecked((int)seed) : null);
+        var stops = Template.StopStrings.Concat(options?.StopSequences ?? []).Where(s => s.Length > 0).Distinct().ToList();
+        return new LlamaCppRequest(options?.MaxOutputTokens ?? DefaultMaxTokens, sampling, stops);
+    }
+
+    ChatResponse Response(LlamaCppCompletion completion) => new(new ChatMessage(ChatRole.Assistant, completion.Text))
+    {
+        FinishReason = Finish(completion),
+        ModelId = Metadata.DefaultModelId,
+        Usage = Usage(completion),
+    };
 
     static ChatFinishReason Finish(LlamaCppCompletion c) => c.FinishReason == "length" ? ChatFinishReason.Length : ChatFinishReason.Stop;
 

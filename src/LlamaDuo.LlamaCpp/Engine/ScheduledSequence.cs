@@ -15,6 +15,12 @@ sealed class ScheduledSequence(IReadOnlyList<int> prompt, LlamaCppRequest reques
     public List<int> Tokens { get; } = [];
     public TaskCompletionSource<LlamaCppCompletion> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Identity shared by the K samples of one prompt submitted as a group, or null.</summary>
+    public object? Group { get; init; }
+
+    /// <summary>The group member whose prefill this one shares in its admission step (its KV cells are copied after the decode), or null.</summary>
+    public ScheduledSequence? PrefillFrom { get; set; }
+
     /// <summary>The cancellation callback, disposed when the sequence leaves.</summary>
     public CancellationTokenRegistration Registration { get; set; }
 

@@ -27,6 +27,24 @@ public static class GgufEncoding
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, "unsupported GGUF tensor type"),
     };
 
+    /// <summary>
+    /// Writes <paramref name="values"/> encoded as <paramref name="type"/> to <paramref name="stream"/>, through a
+    /// buffer of at most ~1 MB (F32 on a little-endian machine goes out as it is): the same bytes as <see cref="Encode"/>.
+    /// </summary>
+    public static void EncodeTo(GgufTensorType type, ReadOnlySpan<float> values, Stream stream)
+    {
+        if (type == GgufTensorType.F32 && BitConverter.IsLittleEndian)
+        {
+            stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values));
+            return;
+        }
+        if (type == GgufTensorType.Q8_0 && values.Length % Q8BlockSize != 0)
+            throw new ArgumentException($"Q8_0 needs a multiple of {Q8BlockSize} values, got {values.Length}.");
+        const int chunk = 1 << 18; // values per write: a whole number of Q8_0 blocks
+        for (int start = 0; start < values.Length; start += chunk)
+            stream.Write(Encode(type, values.Slice(start, Math.Min(chunk, values.Length - start))));
+    }
+
     /// <summary>Encodes <paramref name="values"/> as <paramref name="type"/> into a new byte array.</summary>
     public static byte[] Encode(GgufTensorType type, ReadOnlySpan<float> values)
     {

@@ -64,14 +64,31 @@ public static class GgufWriter
 
         foreach (var t in tensors)
         {
-            var values = t.ReadData();
-            if (values.LongLength != t.ElementCount)
-                throw new InvalidOperationException($"Tensor '{t.Name}' has {values.LongLength} values, its shape needs {t.ElementCount}.");
-            var bytes = GgufEncoding.Encode(t.Type, values);
-            w.Write(bytes);
-            PadTo(w, bytes.LongLength);
+            WriteData(w, t);
+            PadTo(w, t.ByteSize);
         }
     }
+
+    /// <summary>
+    /// Encodes one tensor's values straight into the stream, a chunk at a time, so at most its fp32 values are held
+    /// (never a second copy of it as bytes). A large tensor's values are collected before the next one is read:
+    /// left to the GC's own pace, the ~1 GB arrays of a 1B model's embedding and head piled up by several GB.
+    /// </summary>
+    static void WriteData(BinaryWriter w, GgufTensor t)
+    {
+        long length;
+        {
+            var values = t.ReadData();
+            length = values.LongLength;
+            if (length != t.ElementCount)
+                throw new InvalidOperationException($"Tensor '{t.Name}' has {values.LongLength} values, its shape needs {t.ElementCount}.");
+            GgufEncoding.EncodeTo(t.Type, values, w.BaseStream);
+        }
+        if (length * sizeof(float) >= LargeTensorBytes) GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+    }
+
+    /// <summary>Tensors at least this large (fp32 bytes) are collected right after they are written.</summary>
+    const long LargeTensorBytes = 256L << 20;
 
     static void CheckNames(IReadOnlyList<GgufTensor> tensors)
     {

@@ -4,7 +4,7 @@ namespace LlamaDuo.Pipeline.Config;
 public sealed record InferenceOptions
 {
     /// <summary>Generation engine.</summary>
-    public InferenceEngine Engine { get; init; } = InferenceEngine.Torch;
+    public InferenceEngine Engine { get; init; } = InferenceEngine.Auto;
 
     /// <summary>Sampled responses per test prompt (paper: 4).</summary>
     public int K { get; init; } = 4;
@@ -24,7 +24,7 @@ public sealed record InferenceOptions
     /// <summary>Strings that end a response early.</summary>
     public IReadOnlyList<string> Stop { get; init; } = [];
 
-    /// <summary>Prompts decoded together.</summary>
+    /// <summary>Sequences (prompt x sample) decoded together; on llama.cpp at least K, so a prompt's samples share its prefill.</summary>
     public int BatchSize { get; init; } = 8;
 
     /// <summary>Seed of the sampler.</summary>

@@ -23,22 +23,25 @@ public static class ChatClientGeneration
             {
                 var (row, k) = jobs[i];
                 var messages = InferStage.PromptTurns(row.Example).Select(t => new ChatMessage(new ChatRole(t.Role), t.Content)).ToList();
-                var options = new ChatOptions
-                {
-                    ModelId = inf.Model,
-                    Temperature = (float)inf.Temperature,
-                    TopP = (float)inf.TopP,
-                    TopK = inf.TopK > 0 ? inf.TopK : null,
-                    Seed = inf.Seed + round * 100_000L + i,
-                    MaxOutputTokens = inf.MaxNewTokens,
-                    StopSequences = [.. inf.Stop],
-                };
+                var options = Options(inf, round, i);
                 var response = await client.GetResponseAsync(messages, options, token);
                 results[i] = new Generation(row.Id, k, response.Text, response.FinishReason?.Value ?? "stop",
                     (int)(response.Usage?.InputTokenCount ?? 0), (int)(response.Usage?.OutputTokenCount ?? 0));
             });
         return [.. results];
     }
+
+    /// <summary>The sampling options of job <paramref name="index"/> (prompt p, sample k: p x K + k), seeded per round and job.</summary>
+    public static ChatOptions Options(InferenceOptions inf, int round, int index) => new()
+    {
+        ModelId = inf.Model,
+        Temperature = (float)inf.Temperature,
+        TopP = (float)inf.TopP,
+        TopK = inf.TopK > 0 ? inf.TopK : null,
+        Seed = inf.Seed + round * 100_000L + index,
+        MaxOutputTokens = inf.MaxNewTokens,
+        StopSequences = [.. inf.Stop],
+    };
 
     /// <summary>An IChatClient for inference.engine: remote (the OpenAI wire format; the key, if any, from inference.api_key_env).</summary>
     public static IChatClient Remote(InferenceOptions inf)

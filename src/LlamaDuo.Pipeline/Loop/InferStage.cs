@@ -2,20 +2,17 @@ using System.Text.Json;
 using LlamaDuo.Core.Data;
 using LlamaDuo.Pipeline.Data;
 using LlamaDuo.Pipeline.Store;
-using LlamaDuo.LlamaCpp.Engine;
-using LlamaDuo.LlamaCpp.Export;
 using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Torch.Generation;
-using LlamaDuo.Torch.Lora;
-using LlamaDuo.Torch.Templates;
 
 namespace LlamaDuo.Pipeline.Loop;
 
 /// <summary>
 /// Stage "infer": K sampled answers of the round's student to every test prompt (inference.k, temperature, top-p,
-/// stop strings, seed), written to round-NN/generations.jsonl, on the engine inference.engine names: torch (ours,
-/// batched), llamacpp (the round's merged weights as GGUF) or remote (any OpenAI-compatible server). Seeded per
-/// (prompt, sample), so a rerun after a crash writes the same file.
+/// stop strings, seed), written to round-NN/generations.jsonl, on the engine inference.engine names: auto (the
+/// default: llama.cpp with the round's LoRA as an adapter GGUF on the run's base GGUF when its logits reproduce ours,
+/// else torch), llamacpp (the same without the fallback), torch (ours, batched) or remote (any OpenAI-compatible
+/// server). Seeded per (prompt, sample), so a rerun after a crash writes the same file.
 /// </summary>
 public static class InferStage
 {
@@ -27,15 +24,15 @@ public static class InferStage
         {
             var inf = ctx.Config.Inference;
             var started = DateTime.UtcNow;
-            var generations = inf.Engine switch
+            var (generations, engine) = inf.Engine switch
             {
-                InferenceEngine.Remote => await RemoteAsync(ctx, round, test, ct),
-                InferenceEngine.LlamaCpp => await LlamaCppAsync(ctx, round, test, weights, ct),
-                _ => await Task.Run(() => Torch(ctx, round, test, weights, ct), ct),
+                InferenceEngine.Remote => (await RemoteAsync(ctx, round, test, ct), "remote"),
+                InferenceEngine.Auto or InferenceEngine.LlamaCpp => await LlamaCppAsync(ctx, round, test, weights, ct),
+                _ => (await Task.Run(() => Torch(ctx, round, test, weights, ct), ct), "torch"),
             };
             AtomicFile.WriteAllLines(path, generations.Select(g => JsonSerializer.Serialize(g)));
             var seconds = (DateTime.UtcNow - started).TotalSeconds;
-            ctx.Say(round, "infer", $"{generations.Count} answers ({test.Count} prompts x {inf.K}) on {inf.Engine.ToString().ToLowerInvariant()} in {seconds:0.0} s, "
+            ctx.Say(round, "infer", $"{generations.Count} answers ({test.Count} prompts x {inf.K}) on {engine} in {seconds:0.0} s, "
                 + $"{generations.Sum(g => g.CompletionTokens) / Math.Max(seconds, 1e-6):0} tokens/s");
             return [path];
         });
@@ -64,19 +61,25 @@ public static class InferStage
             g.FinishReason.ToString().ToLowerInvariant(), g.PromptTokens, g.CompletionTokens)).ToList();
     }
 
-    /// <summary>llama.cpp: the round's weights merged and written as round-NN/model.gguf, then answered through LLamaSharp.</summary>
-    static async Task<List<Generation>> LlamaCppAsync(LoopContext ctx, int round, IReadOnlyList<CoverageRow> test, TrainedWeights weights, CancellationToken ct)
+    /// <summary>
+    /// llama.cpp on the run's base GGUF with the round's adapter GGUF (see <see cref="LlamaCppInference"/>). When its
+    /// logits do not reproduce ours, engine auto answers on torch instead and engine llamacpp goes on with a warning.
+    /// </summary>
+    static async Task<(List<Generation>, string)> LlamaCppAsync(LoopContext ctx, int round, IReadOnlyList<CoverageRow> test, TrainedWeights weights, CancellationToken ct)
     {
-        var gguf = ctx.Folder.RoundFile(round, "model.gguf");
-        IChatTemplate template;
-        using (var student = StudentLoader.Trained(ctx.Config, weights))
+        var inf = ctx.Config.Inference;
+        var engine = await Task.Run(() => LlamaCppInference.Open(ctx, round, test, weights), ct);
+        using (engine.Model)
         {
-            if (weights.AdapterDir is not null) LoraModel.Merge(student.Module);
-            StudentModelExport.ToGguf(student, gguf, GgufQuant.F32, ctx.Config.Task.Name);
-            template = student.Template;
+            ctx.Say(round, "infer", "llama.cpp " + engine.Check);
+            if (engine.Reproduces || inf.Engine == InferenceEngine.LlamaCpp)
+            {
+                if (!engine.Reproduces) ctx.Say(round, "infer", "warning: inference.engine is llamacpp, so llama.cpp answers anyway");
+                return (await LlamaCppInference.GenerateAsync(engine, test, inf, round, ct), "llama.cpp");
+            }
         }
-        using var engine = LlamaCppChatClient.Open(gguf, template);
-        return await ChatClientGeneration.RunAsync(engine, test, ctx.Config.Inference with { Concurrency = 1 }, round, ct);
+        ctx.Say(round, "infer", "inference.engine auto: answering on torch instead");
+        return (await Task.Run(() => Torch(ctx, round, test, weights, ct), ct), "torch");
     }
 
     /// <summary>A remote OpenAI-compatible server (inference.base_url) that serves the round's model.</summary>

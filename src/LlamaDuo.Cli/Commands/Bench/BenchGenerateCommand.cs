@@ -32,8 +32,18 @@ public sealed class BenchGenerateCommand : Command<BenchGenerateCommand.Settings
         [Description("Prompts run one at a time for batch 1 (default 8; 2 with --quick).")]
         public int? B1Prompts { get; init; }
 
+        [CommandOption("--shape <NAME>")]
+        [Description("A real student shape with random weights: qwen2.5-0.5b, smollm2-360m or llama-3.2-1b. Then torch vs llama.cpp at batch 1 and K, and the infer stage vs llama.cpp's batched generation (default 128 new tokens; 32 with --quick).")]
+        public string? Shape { get; init; }
+
+        [CommandOption("--samples <K>")]
+        [Description("With --shape: samples per prompt (default 4, the paper's K).")]
+        public int K { get; init; } = 4;
+
         public override Spectre.Console.ValidationResult Validate() =>
-            Tokens is < 1 or > 200 ? Spectre.Console.ValidationResult.Error("--tokens must be between 1 and 200 (stories15M's context is 256)")
+            Shape is not null && Tokens is < 1 or > 1024 ? Spectre.Console.ValidationResult.Error("--tokens must be between 1 and 1024")
+            : Shape is null && Tokens is < 1 or > 200 ? Spectre.Console.ValidationResult.Error("--tokens must be between 1 and 200 (stories15M's context is 256)")
+            : K is < 1 or > 16 ? Spectre.Console.ValidationResult.Error("--samples must be between 1 and 16")
             : B1Prompts is < 1 or > 8 ? Spectre.Console.ValidationResult.Error("--b1-prompts must be between 1 and 8")
             : Spectre.Console.ValidationResult.Success();
     }
@@ -46,6 +56,7 @@ public sealed class BenchGenerateCommand : Command<BenchGenerateCommand.Settings
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.Shape is { } shape) return ShapeGenerateBench.Run(shape, settings.Quick, settings.Tokens, settings.K, cancellationToken);
         int tokens = settings.Tokens ?? (settings.Quick ? 48 : 128);
         int b1Prompts = settings.B1Prompts ?? (settings.Quick ? 2 : 8);
         using var model = ModelLoader.Load("stories15m", log: Console.Error);
