@@ -36,8 +36,10 @@ public class CallAccountingTests
             {
                 await gate.Holding.Task;
                 // The answers are in the ledger by now or soon; run.db must follow each one at once, not at stage end.
-                await Until(() => Ledger(ledgerPath).Count == Answered);
-                await Until(() => OkCalls(run) == Answered, TimeSpan.FromSeconds(15), mustHappen: false);
+                // The preflight call is paid too (stage "preflight"): count the judge's calls.
+                await Until(() => Ledger(ledgerPath).Count(e => e.Stage == "judge") == Answered);
+                int paid = Ledger(ledgerPath).Count(e => e.Ok);
+                await Until(() => OkCalls(run) == paid, TimeSpan.FromSeconds(15), mustHappen: false);
             }, TimeSpan.FromMinutes(4), "run", configPath, "--run-dir", run);
         }
         finally { gate.Open(); }
@@ -83,7 +85,7 @@ public class CallAccountingTests
         };
     }
 
-    sealed record Entry(string? Id, bool Ok, double Dollars, string? Error);
+    sealed record Entry(string? Id, string Stage, bool Ok, double Dollars, string? Error);
 
     /// <summary>ledger.jsonl as written (parsed here, independently of the ledger class).</summary>
     static List<Entry> Ledger(string path)
@@ -96,7 +98,7 @@ public class CallAccountingTests
             if (line.Length == 0) continue;
             using var doc = JsonDocument.Parse(line);
             var e = doc.RootElement;
-            list.Add(new Entry(e.TryGetProperty("id", out var id) ? id.GetString() : null, e.GetProperty("ok").GetBoolean(),
+            list.Add(new Entry(e.TryGetProperty("id", out var id) ? id.GetString() : null, e.GetProperty("stage").GetString()!, e.GetProperty("ok").GetBoolean(),
                 e.GetProperty("dollars").ValueKind == JsonValueKind.Number ? e.GetProperty("dollars").GetDouble() : 0,
                 e.GetProperty("error").GetString()));
         }
