@@ -25,6 +25,7 @@ app.Configure(config =>
         judge.SetDescription("Single step: the service LLM judges the answers and the round is decided (--run DIR); or parse | calibrate.");
         judge.SetDefaultCommand<LlamaDuo.Cli.Commands.Loop.JudgeStageCommand>();
         judge.AddCommand<LlamaDuo.Cli.Commands.Judge.JudgeParseCommand>("parse").WithDescription("Parse a judge log (JSONL) with the strict parsers: scores or a diagnostic per line.");
+        judge.AddCommand<LlamaDuo.Cli.Commands.Judge.JudgeCalibrateCommand>("calibrate").WithDescription("Measure the configured judge against human labels: correlation, bias, pass/fail kappa, verbosity and off-target probes.");
     });
     config.AddCommand<LlamaDuo.Cli.Commands.Loop.SynthStageCommand>("synth").WithDescription("Single step: synthesize, dedup and decontaminate the next round's data (--run DIR).");
     config.AddCommand<VersionCommand>("version").WithDescription("Print the LlamaDuo version.");

@@ -10,7 +10,7 @@ public static class RunReport
     public static string Write(RunStore store)
     {
         var rule = File.Exists(store.Folder.ConfigPath) ? LlamaDuoConfig.Load(store.Folder.ConfigPath).Judge.Pass : new PassRule();
-        var html = ReportHtml.Render(ReportData.From(store), rule);
+        var html = CalibrationSection.Insert(ReportHtml.Render(ReportData.From(store), rule), store.Folder.Root);
         AtomicFile.WriteAllText(store.Folder.ReportPath, html);
         return store.Folder.ReportPath;
     }
