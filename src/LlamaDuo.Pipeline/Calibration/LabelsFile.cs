@@ -26,6 +26,8 @@ public static class LabelsFile
             try { doc = JsonDocument.Parse(text); }
             catch (JsonException e) { throw new InputException($"not a JSON line ({e.Message})", path, line, value: text); }
             using (doc) rows.Add(Row(doc.RootElement, path, line, text));
+            if (rows.FindIndex(r => r.Id == rows[^1].Id) is var first && first < rows.Count - 1)
+                throw new InputException($"id repeats the one on line {rows[first].Line}; ids must be unique", path, line, "id", rows[^1].Id);
         }
         if (rows.Count < 2) throw new InputException($"{rows.Count} labelled rows; calibration needs at least 2 (20 or more to mean much)", path);
         return rows;

@@ -76,6 +76,7 @@ public class JudgeCalibrateTests
     [InlineData("{\"prompt\": \"q\", \"reference\": \"r\", \"candidate\": \"c\", \"human\": \"good\"}", "field 'human'")]
     [InlineData("{\"prompt\": \"q\", \"candidate\": \"c\", \"human\": 50}", "field 'reference'")]
     [InlineData("not json", "not a JSON line")]
+    [InlineData("{\"id\": \"line-1\", \"prompt\": \"q\", \"reference\": \"r\", \"candidate\": \"c\", \"human\": 50}", "field 'id'")]
     public async Task A_bad_labels_file_is_exit_2_with_file_line_field_and_value(string badLine, string expected)
     {
         using var temp = new RepoPaths.Temp();
