@@ -26,6 +26,7 @@ Action<IConfigurator> commands = config =>
         judge.SetDescription("Single step: the service LLM judges the answers and the round is decided (--run DIR); or parse | calibrate.");
         judge.SetDefaultCommand<LlamaDuo.Cli.Commands.Loop.JudgeStageCommand>();
         judge.AddCommand<LlamaDuo.Cli.Commands.Judge.JudgeParseCommand>("parse").WithDescription("Parse a judge log (JSONL) with the strict parsers: scores or a diagnostic per line.");
+        judge.AddCommand<LlamaDuo.Cli.Commands.Judge.JudgeCalibrateCommand>("calibrate").WithDescription("Measure the configured judge against human labels: correlation, bias, pass/fail kappa, verbosity and off-target probes.");
     });
     config.AddCommand<LlamaDuo.Cli.Commands.Loop.SynthStageCommand>("synth").WithDescription("Single step: synthesize, dedup and decontaminate the next round's data (--run DIR).");
     config.AddCommand<LlamaDuo.Cli.Commands.Cost.CostCommand>("cost").WithDescription("The cost case of a run: service LLM vs student per request, break-even volume, 12 months at light and heavy load, migration spend.");

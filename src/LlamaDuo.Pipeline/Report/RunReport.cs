@@ -12,7 +12,8 @@ public static class RunReport
         var rule = File.Exists(store.Folder.ConfigPath) ? LlamaDuoConfig.Load(store.Folder.ConfigPath).Judge.Pass : new PassRule();
         var data = ReportData.From(store);
         var sections = ReportSections.All.Select(s => (s.Id, s.Title, s.Render(store, data))).ToList();
-        var html = ReportHtml.Render(data, rule, sections);
+        // The calibration section appears only when `judge calibrate --out RUN/calibration` has been run.
+        var html = CalibrationSection.Insert(ReportHtml.Render(data, rule, sections), store.Folder.Root);
         AtomicFile.WriteAllText(store.Folder.ReportPath, html);
         return store.Folder.ReportPath;
     }

@@ -7,7 +7,7 @@ public class HelpTests
     public async Task Every_command_prints_its_help()
     {
         using var temp = new RepoPaths.Temp();
-        string[] commands = ["quickstart", "run", "train", "infer", "judge", "judge parse", "synth", "generate", "models fetch", "export", "serve",
+        string[] commands = ["quickstart", "run", "train", "infer", "judge", "judge parse", "judge calibrate", "synth", "generate", "models fetch", "export", "serve",
             "runs", "status", "demo-service", "bench generate", "bench train", "bench judge", "bench dedup", "bench serve", "version"];
         var failures = new List<string>();
         foreach (var command in commands)
