@@ -24,7 +24,7 @@ public static class MigrationLoop
     {
         var folder = new RunFolder(Path.GetFullPath(runDir)).Create();
         using var store = RunStore.Create(folder, config.Task.Name, config.Store.Location());
-        SaveOrCheckConfig(config, folder);
+        SaveOrCheckConfig(config, folder, store, log);
         // With a shared store the response cache is shared too: a teammate's identical judge call is already paid for.
         using var sharedCache = config.Store.Connection is { } shared ? ResponseCache.Postgres(shared) : null;
         // Validates provider, model and key variable before any stage runs: a bad service config costs nothing.
@@ -191,14 +191,24 @@ public static class MigrationLoop
     static string Comparable(LlamaDuoConfig c) =>
         (c.Service.Provider == ServiceProvider.Demo ? c with { Service = c.Service with { BaseUrl = null } } : c).ToYaml();
 
-    /// <summary>The resolved config is saved on the first run; a resumed run must use the same one.</summary>
-    static void SaveOrCheckConfig(LlamaDuoConfig config, RunFolder folder)
+    /// <summary>
+    /// The resolved config is saved on the first run; a resumed run must use the same one, unless no stage has
+    /// finished yet (the first attempt stopped while setting up: bad data, an unset key variable): then the corrected
+    /// config replaces it.
+    /// </summary>
+    static void SaveOrCheckConfig(LlamaDuoConfig config, RunFolder folder, RunStore store, TextWriter log)
     {
         var yaml = config.ToYaml();
         if (!File.Exists(folder.ConfigPath)) { AtomicFile.WriteAllText(folder.ConfigPath, yaml); return; }
-        if (Comparable(LlamaDuoConfig.Load(folder.ConfigPath)) != Comparable(config))
-            throw new Core.Errors.InputException(
-                "this run folder was started with a different config; resume it with its own config.yaml, or start a new run folder",
-                folder.ConfigPath);
+        if (Comparable(LlamaDuoConfig.Load(folder.ConfigPath)) == Comparable(config)) return;
+        if (!store.HasProgress())
+        {
+            log.WriteLine("the earlier attempt in this folder stopped before any stage finished; starting again with this config");
+            AtomicFile.WriteAllText(folder.ConfigPath, yaml);
+            return;
+        }
+        throw new Core.Errors.InputException(
+            "this run folder was started with a different config; resume it with its own config.yaml, or start a new run folder",
+            folder.ConfigPath);
     }
 }

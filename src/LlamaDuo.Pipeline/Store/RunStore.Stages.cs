@@ -36,6 +36,16 @@ public sealed partial class RunStore
         ON CONFLICT(run_id, round, name) DO UPDATE SET status = 'failed', ended = excluded.ended, error = excluded.error
         """, ("@r", round), ("@n", stage), ("@now", Now()), ("@e", error));
 
+    /// <summary>
+    /// True once any stage has finished. A run without one stopped while it was being set up (bad data, an unset key
+    /// variable...): it has nothing to keep, so the same command may start it again, with a corrected config too.
+    /// </summary>
+    public bool HasProgress()
+    {
+        using var cmd = Command("SELECT COUNT(*) FROM stages WHERE run_id = @run AND status = 'done'");
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
     public bool IsStageDone(int round, string stage) => GetStage(round, stage)?.Status == StageStatus.Done;
 
     public StageRecord? GetStage(int round, string stage) => QueryStages("AND round = @r AND name = @n", ("@r", round), ("@n", stage)).FirstOrDefault();

@@ -42,7 +42,8 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             config = LlamaDuoConfig.Load(settings.Config);
 
         var runDir = settings.RunDir ?? Path.Combine("runs", RunFolder.NewId(config.Task.Name, DateTimeOffset.UtcNow));
-        if (!settings.Resume && RunStore.IsRunFolder(Path.GetFullPath(runDir)))
+        // A folder whose first attempt stopped before any stage finished holds nothing to keep: the same command starts it again.
+        if (!settings.Resume && RunStore.HoldsProgress(Path.GetFullPath(runDir)))
             throw new InputException("the run folder already holds a run; pass --resume to continue it, or choose another --run-dir", runDir);
         var outcome = await MigrationLoop.RunAsync(config, runDir, Console.Out, cancellationToken, settings.Init ? "ingest" : null);
         if (settings.Init)
