@@ -42,4 +42,5 @@ app.Configure(config =>
         bench.AddCommand<LlamaDuo.Cli.Commands.Bench.BenchServeCommand>("serve").WithDescription("Server load vs llama.cpp directly on stories15M.");
     });
 });
-return CliErrors.Run(() => app.Run(args));
+using var signals = new StopSignals();
+return CliErrors.Run(() => app.Run(args, signals.Token));

@@ -52,9 +52,10 @@ public static class MigrationLoop
             // The report is written last so it shows the run's final status.
             return outcome with { ReportPath = RunReport.Write(store) };
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException || ct.IsCancellationRequested)
         {
-            store.SetStatus(RunStatus.Stopped, "cancelled; continue with --resume");
+            // Whatever the stage threw on its way out, a cancelled run (SIGTERM, Ctrl+C) was stopped, not failed.
+            store.SetStatus(RunStatus.Stopped, "stopped (signal or cancellation); continue with --resume");
             throw;
         }
         catch (Exception e)
