@@ -33,6 +33,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
     {
         if (settings.Resume && settings.RunDir is null)
             throw new InputException("--resume needs --run-dir DIR (the run folder to continue)", field: "--run-dir");
+        if (settings.RunDir is not null) RunDirOption.Check(settings.RunDir, "--run-dir", mustExist: settings.Resume);
         LlamaDuoConfig config;
         if (settings.Resume && settings.Config is null)
             config = LlamaDuoConfig.Load(new RunFolder(Path.GetFullPath(settings.RunDir!)).ConfigPath);
