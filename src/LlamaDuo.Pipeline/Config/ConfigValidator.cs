@@ -29,6 +29,7 @@ internal static class ConfigValidator
         Require(c.Data.TestRatio is > 0 and < 1, "data.test_ratio", c.Data.TestRatio, "must be between 0 and 1 (exclusive)");
         Require(c.Data.MinTrainRows >= 1, "data.min_train_rows", c.Data.MinTrainRows, "must be at least 1");
         Require(c.Data.MinTestRows >= 1, "data.min_test_rows", c.Data.MinTestRows, "must be at least 1");
+        Require(c.Data.EncodingErrors is "strict" or "replace", "data.encoding_errors", c.Data.EncodingErrors, "must be strict or replace");
 
         var t = c.Student.Training;
         Require(!string.IsNullOrWhiteSpace(c.Student.Model), "student.model", c.Student.Model, "must name stories15m, a llama2.c file or a model folder");
