@@ -71,8 +71,10 @@ public static class MigrationLoop
     static async Task<LoopOutcome> LoopAsync(LoopContext ctx, ServiceClient? secondJudge, CancellationToken ct)
     {
         var config = ctx.Config;
+        bool ingestNow = !ctx.Store.IsStageDone(0, IngestStage.Name);
         var split = IngestStage.Run(config, ctx.Store);
         ctx.Say(0, "ingest", $"{split.Train.Count} train rows, {split.Test.Count} test rows (data/train.jsonl, data/test.jsonl)");
+        if (ingestNow && OverlongRows.Report(config, split) is { } overlong) ctx.Say(0, "ingest", overlong);
         if (ctx.OnlyStage == "ingest") return Step(ctx, metrics: [], "ingest", 0);
         var accepted = new List<CoverageRow>();
         var metrics = new List<RoundMetrics>();
