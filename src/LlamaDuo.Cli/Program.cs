@@ -53,4 +53,5 @@ Action<IConfigurator> commands = config =>
 };
 var app = new CommandApp();
 app.Configure(commands);
-return CliErrors.Run(() => app.Run(StrictArguments.RefuseDoubleDash(args)), args, new CommandTree(commands));
+using var signals = new StopSignals();
+return CliErrors.Run(() => app.Run(StrictArguments.RefuseDoubleDash(args), signals.Token), args, new CommandTree(commands));

@@ -29,6 +29,7 @@ internal static class ConfigValidator
         Require(c.Data.TestRatio is > 0 and < 1, "data.test_ratio", c.Data.TestRatio, "must be between 0 and 1 (exclusive)");
         Require(c.Data.MinTrainRows >= 1, "data.min_train_rows", c.Data.MinTrainRows, "must be at least 1");
         Require(c.Data.MinTestRows >= 1, "data.min_test_rows", c.Data.MinTestRows, "must be at least 1");
+        Require(c.Data.EncodingErrors is "strict" or "replace", "data.encoding_errors", c.Data.EncodingErrors, "must be strict or replace");
 
         var t = c.Student.Training;
         Require(!string.IsNullOrWhiteSpace(c.Student.Model), "student.model", c.Student.Model, "must name stories15m, a llama2.c file or a model folder");
@@ -112,5 +113,21 @@ internal static class ConfigValidator
             Require(ExportFormats.Contains(f), "export.formats", f, "each format must be one of: " + string.Join(", ", ExportFormats));
         Require(Quants.Contains(c.Export.Quant), "export.quant", c.Export.Quant, "must be one of: " + string.Join(", ", Quants));
         Require(c.Export.ParityTolerance >= 0, "export.parity_tolerance", c.Export.ParityTolerance, "must not be negative");
+
+        // A key pasted where the variable's name belongs would be saved with the run: refuse it, and never print it.
+        foreach (var (key, value) in new[] { ("service.api_key_env", s.ApiKeyEnv), ("judge.second_judge.api_key_env", j.SecondJudge?.ApiKeyEnv), ("inference.api_key_env", inf.ApiKeyEnv) })
+            Require(value is null || !LooksLikeAKey(value), key, null,
+                "holds what looks like an API key, not the name of an environment variable (the value is not shown, and was not saved): "
+                + "put the key in a variable (export OPENAI_API_KEY=...) and write the variable's name here");
+    }
+
+    static readonly string[] KeyPrefixes = ["sk-", "sk_", "pk-", "hf_", "gsk_", "xai-", "AIza", "key-"];
+
+    /// <summary>Not a variable name ([A-Za-z_][A-Za-z0-9_]*), a provider key prefix, or a long mixed-case string with digits.</summary>
+    internal static bool LooksLikeAKey(string value)
+    {
+        bool isName = value.Length > 0 && (char.IsAsciiLetter(value[0]) || value[0] == '_') && value.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '_');
+        if (!isName || KeyPrefixes.Any(p => value.StartsWith(p, StringComparison.Ordinal))) return true;
+        return value.Length >= 24 && value.Any(char.IsAsciiLetterLower) && value.Any(char.IsAsciiLetterUpper) && value.Any(char.IsAsciiDigit);
     }
 }

@@ -23,4 +23,7 @@ public sealed record DataOptions
 
     /// <summary>Fewer test rows than this is an error.</summary>
     public int MinTestRows { get; init; } = 4;
+
+    /// <summary>Bytes that are not UTF-8 in a text file (JSONL, CSV): strict (an error naming file and line) or replace (read as U+FFFD).</summary>
+    public string EncodingErrors { get; init; } = "strict";
 }

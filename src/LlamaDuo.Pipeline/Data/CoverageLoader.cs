@@ -16,6 +16,8 @@ public static class CoverageLoader
         var byId = new Dictionary<string, CoverageRow>();
         var duplicates = 0;
         foreach (var (file, reader) in DatasetSource.Resolve(data))
+        {
+            if (reader is not ParquetRecordReader && data.EncodingErrors == "strict") Utf8Check.ThrowIfInvalid(file);
             foreach (var record in reader.Read(file))
             {
                 var row = RowMapper.Map(record, data.Columns);
@@ -29,6 +31,7 @@ public static class CoverageLoader
                 byId[row.Id] = row;
                 rows.Add(row);
             }
+        }
         if (rows.Count == 0) throw new InputException("the dataset has no rows", data.Path, field: "data.path");
         return new CoverageSet(rows, duplicates);
     }

@@ -47,16 +47,23 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
         Log.WriteLine($"[round {round:00} {stage,-6}] {message}");
 
     /// <summary>
-    /// Runs a stage once: skipped when the run store says it is done (that is how --resume avoids repeating work),
-    /// marked failed with the error when it throws. Service calls made meanwhile reach the run store as they are
+    /// Runs a stage once: skipped when the run store says it is done and the files it left are intact (their sizes
+    /// and SHA-256 are recorded when it finishes; that is how --resume avoids repeating work and never trusts a
+    /// damaged adapter or model), marked failed with the error when it throws. Service calls made meanwhile reach the run store as they are
     /// answered, attributed to this stage (see <see cref="CallRecorder"/>).
     /// </summary>
     public async Task<bool> StageAsync(int round, string stage, Func<Task<IReadOnlyList<string>>> body)
     {
         if (Store.IsStageDone(round, stage))
         {
-            Say(round, stage, "done earlier; skipped");
-            return false;
+            // A done stage is only as good as the files it left: one missing or damaged since, and the stage runs again.
+            if (Artifact.FirstProblem(Folder.Root, Store.Artifacts(round, stage)) is not { } problem)
+            {
+                Say(round, stage, "done earlier; skipped");
+                return false;
+            }
+            Say(round, stage, $"done earlier, but {problem}: running it again");
+            Store.FailStage(round, stage, problem);
         }
         if (OnlyStage is not null && OnlyStage != stage)
             throw new Core.Errors.InputException(
@@ -66,8 +73,9 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
         CallRecorder.Enter(round, stage);
         try
         {
-            var outputs = await body();
-            Store.CompleteStage(round, stage, outputs.Select(o => Path.GetRelativePath(Folder.Root, o)).ToList());
+            var outputs = (await body()).Select(o => Path.GetRelativePath(Folder.Root, o)).ToList();
+            Store.RecordArtifacts(round, stage, Artifact.Measure(Folder.Root, outputs));
+            Store.CompleteStage(round, stage, outputs);
             RanOnlyStage |= stage == OnlyStage;
             return true;
         }

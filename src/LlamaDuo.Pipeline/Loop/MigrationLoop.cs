@@ -24,7 +24,7 @@ public static class MigrationLoop
     {
         var folder = new RunFolder(Path.GetFullPath(runDir)).Create();
         using var store = RunStore.Create(folder, config.Task.Name, config.Store.Location());
-        SaveOrCheckConfig(config, folder);
+        SaveOrCheckConfig(config, folder, store, log);
         // With a shared store the response cache is shared too: a teammate's identical judge call is already paid for.
         using var sharedCache = config.Store.Connection is { } shared ? ResponseCache.Postgres(shared) : null;
         // Validates provider, model and key variable before any stage runs: a bad service config costs nothing.
@@ -52,9 +52,10 @@ public static class MigrationLoop
             // The report is written last so it shows the run's final status.
             return outcome with { ReportPath = RunReport.Write(store) };
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException || ct.IsCancellationRequested)
         {
-            store.SetStatus(RunStatus.Stopped, "cancelled; continue with --resume");
+            // Whatever the stage threw on its way out, a cancelled run (SIGTERM, Ctrl+C) was stopped, not failed.
+            store.SetStatus(RunStatus.Stopped, "stopped (signal or cancellation); continue with --resume");
             throw;
         }
         catch (Exception e)
@@ -70,8 +71,10 @@ public static class MigrationLoop
     static async Task<LoopOutcome> LoopAsync(LoopContext ctx, ServiceClient? secondJudge, CancellationToken ct)
     {
         var config = ctx.Config;
+        bool ingestNow = !ctx.Store.IsStageDone(0, IngestStage.Name);
         var split = IngestStage.Run(config, ctx.Store);
         ctx.Say(0, "ingest", $"{split.Train.Count} train rows, {split.Test.Count} test rows (data/train.jsonl, data/test.jsonl)");
+        if (ingestNow && OverlongRows.Report(config, split) is { } overlong) ctx.Say(0, "ingest", overlong);
         if (ctx.OnlyStage == "ingest") return Step(ctx, metrics: [], "ingest", 0);
         var accepted = new List<CoverageRow>();
         var metrics = new List<RoundMetrics>();
@@ -193,14 +196,24 @@ public static class MigrationLoop
     static string Comparable(LlamaDuoConfig c) =>
         (c.Service.Provider == ServiceProvider.Demo ? c with { Service = c.Service with { BaseUrl = null } } : c).ToYaml();
 
-    /// <summary>The resolved config is saved on the first run; a resumed run must use the same one.</summary>
-    static void SaveOrCheckConfig(LlamaDuoConfig config, RunFolder folder)
+    /// <summary>
+    /// The resolved config is saved on the first run; a resumed run must use the same one, unless no stage has
+    /// finished yet (the first attempt stopped while setting up: bad data, an unset key variable): then the corrected
+    /// config replaces it.
+    /// </summary>
+    static void SaveOrCheckConfig(LlamaDuoConfig config, RunFolder folder, RunStore store, TextWriter log)
     {
         var yaml = config.ToYaml();
         if (!File.Exists(folder.ConfigPath)) { AtomicFile.WriteAllText(folder.ConfigPath, yaml); return; }
-        if (Comparable(LlamaDuoConfig.Load(folder.ConfigPath)) != Comparable(config))
-            throw new Core.Errors.InputException(
-                "this run folder was started with a different config; resume it with its own config.yaml, or start a new run folder",
-                folder.ConfigPath);
+        if (Comparable(LlamaDuoConfig.Load(folder.ConfigPath)) == Comparable(config)) return;
+        if (!store.HasProgress())
+        {
+            log.WriteLine("the earlier attempt in this folder stopped before any stage finished; starting again with this config");
+            AtomicFile.WriteAllText(folder.ConfigPath, yaml);
+            return;
+        }
+        throw new Core.Errors.InputException(
+            "this run folder was started with a different config; resume it with its own config.yaml, or start a new run folder",
+            folder.ConfigPath);
     }
 }

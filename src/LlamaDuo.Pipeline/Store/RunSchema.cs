@@ -7,7 +7,7 @@ namespace LlamaDuo.Pipeline.Store;
 /// </summary>
 internal static class RunSchema
 {
-    /// <summary>2: run ids in every table, insertion order kept in rows.seq, provider batches.</summary>
+    /// <summary>2: run ids in every table, insertion order kept in rows.seq, provider batches (artifacts came later, as a new table).</summary>
     public const int Version = 2;
 
     /// <summary>pg_advisory_xact_lock key that serialises table creation ("LDUO").</summary>
@@ -53,6 +53,9 @@ internal static class RunSchema
           run_id TEXT NOT NULL, id TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, stage TEXT NOT NULL,
           status TEXT NOT NULL, custom_ids TEXT NOT NULL, created TEXT NOT NULL, ended TEXT, detail TEXT,
           PRIMARY KEY(run_id, id));
+        CREATE TABLE IF NOT EXISTS artifacts(
+          run_id TEXT NOT NULL, round INTEGER NOT NULL, stage TEXT NOT NULL, path TEXT NOT NULL, bytes BIGINT NOT NULL, sha256 TEXT NOT NULL,
+          PRIMARY KEY(run_id, round, stage, path));
         CREATE TABLE IF NOT EXISTS synthesis_drops(
           run_id TEXT NOT NULL, round INTEGER NOT NULL, reason TEXT NOT NULL, count INTEGER NOT NULL,
           PRIMARY KEY(run_id, round, reason));

@@ -36,6 +36,37 @@ public sealed partial class RunStore
         ON CONFLICT(run_id, round, name) DO UPDATE SET status = 'failed', ended = excluded.ended, error = excluded.error
         """, ("@r", round), ("@n", stage), ("@now", Now()), ("@e", error));
 
+    /// <summary>
+    /// True once any stage has finished. A run without one stopped while it was being set up (bad data, an unset key
+    /// variable...): it has nothing to keep, so the same command may start it again, with a corrected config too.
+    /// </summary>
+    public bool HasProgress()
+    {
+        using var cmd = Command("SELECT COUNT(*) FROM stages WHERE run_id = @run AND status = 'done'");
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
+
+    /// <summary>Sets the files a stage left (replacing any recorded before for it), for <see cref="Artifacts"/> to check on resume.</summary>
+    public void RecordArtifacts(int round, string stage, IEnumerable<Artifact> files)
+    {
+        using var tx = Begin();
+        Execute("DELETE FROM artifacts WHERE run_id = @run AND round = @r AND stage = @n", ("@r", round), ("@n", stage));
+        foreach (var a in files)
+            Execute("INSERT INTO artifacts(run_id, round, stage, path, bytes, sha256) VALUES(@run, @r, @n, @p, @b, @h)",
+                ("@r", round), ("@n", stage), ("@p", a.Path), ("@b", a.Bytes), ("@h", a.Sha256));
+        tx.Commit();
+    }
+
+    /// <summary>The files a stage left, as recorded when it finished (none for stages finished before checksums were kept).</summary>
+    public IReadOnlyList<Artifact> Artifacts(int round, string stage)
+    {
+        using var cmd = Command("SELECT path, bytes, sha256 FROM artifacts WHERE run_id = @run AND round = @r AND stage = @n ORDER BY path", ("@r", round), ("@n", stage));
+        using var r = cmd.ExecuteReader();
+        var list = new List<Artifact>();
+        while (r.Read()) list.Add(new Artifact(r.GetString(0), r.GetInt64(1), r.GetString(2)));
+        return list;
+    }
+
     public bool IsStageDone(int round, string stage) => GetStage(round, stage)?.Status == StageStatus.Done;
 
     public StageRecord? GetStage(int round, string stage) => QueryStages("AND round = @r AND name = @n", ("@r", round), ("@n", stage)).FirstOrDefault();

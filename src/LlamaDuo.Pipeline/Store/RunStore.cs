@@ -76,6 +76,14 @@ public sealed partial class RunStore : IDisposable
     /// <summary>True when <paramref name="dir"/> holds a run (run.db or store.json).</summary>
     public static bool IsRunFolder(string dir) => File.Exists(Path.Combine(dir, "run.db")) || File.Exists(Path.Combine(dir, StorePointer.FileName));
 
+    /// <summary>True when <paramref name="dir"/> holds a run with a finished stage (see <see cref="HasProgress"/>).</summary>
+    public static bool HoldsProgress(string dir)
+    {
+        if (!IsRunFolder(dir)) return false;
+        using var store = Open(dir);
+        return store.HasProgress();
+    }
+
     /// <summary>The ids of every run in a shared (PostgreSQL) store, newest first.</summary>
     public static IReadOnlyList<string> RunIds(StoreLocation location)
     {

@@ -60,6 +60,30 @@ static class CliProcess
         return output.ToString();
     }
 
+    /// <summary>
+    /// Starts the CLI, sends it SIGTERM as soon as a line of its output contains <paramref name="trigger"/>, and waits
+    /// for it to end by itself; returns its exit code and output.
+    /// </summary>
+    public static async Task<(int Code, string Output)> TerminateWhenAsync(string workDir, string trigger, TimeSpan timeout, params string[] args)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (process, output) = Start(workDir, args, line => { if (line.Contains(trigger)) seen.TrySetResult(); });
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await seen.Task.WaitAsync(cts.Token);
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync(cts.Token);
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'{trigger}' then an exit after SIGTERM did not happen within {timeout}:\n{output}");
+        }
+        process.WaitForExit();
+        return (process.ExitCode, output.ToString());
+    }
+
     static (Process, StringBuilder) Start(string workDir, string[] args, Action<string>? onLine = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, RedirectStandardOutput = true, RedirectStandardError = true };

@@ -18,6 +18,7 @@ public sealed class QuickstartCommand : AsyncCommand<QuickstartCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var dir = settings.Dir ?? Path.Combine("runs", RunFolder.NewId("quickstart", DateTimeOffset.UtcNow));
+        RunDirOption.Check(dir, "--dir");
         Console.WriteLine($"LlamaDuo quickstart: story-QA task -> stories15M (LoRA), judged and synthesized by the demo service, in {dir}");
         var outcome = await QuickstartRun.RunAsync(dir, Console.Out, ct: cancellationToken);
         LoopSummary.Print(outcome);

@@ -33,6 +33,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
     {
         if (settings.Resume && settings.RunDir is null)
             throw new InputException("--resume needs --run-dir DIR (the run folder to continue)", field: "--run-dir");
+        if (settings.RunDir is not null) RunDirOption.Check(settings.RunDir, "--run-dir", mustExist: settings.Resume);
         LlamaDuoConfig config;
         if (settings.Resume && settings.Config is null)
             config = LlamaDuoConfig.Load(new RunFolder(Path.GetFullPath(settings.RunDir!)).ConfigPath);
@@ -42,7 +43,8 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             config = LlamaDuoConfig.Load(settings.Config);
 
         var runDir = settings.RunDir ?? Path.Combine("runs", RunFolder.NewId(config.Task.Name, DateTimeOffset.UtcNow));
-        if (!settings.Resume && RunStore.IsRunFolder(Path.GetFullPath(runDir)))
+        // A folder whose first attempt stopped before any stage finished holds nothing to keep: the same command starts it again.
+        if (!settings.Resume && RunStore.HoldsProgress(Path.GetFullPath(runDir)))
             throw new InputException("the run folder already holds a run; pass --resume to continue it, or choose another --run-dir", runDir);
         var outcome = await MigrationLoop.RunAsync(config, runDir, Console.Out, cancellationToken, settings.Init ? "ingest" : null);
         if (settings.Init)
