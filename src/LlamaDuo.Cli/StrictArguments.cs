@@ -37,7 +37,10 @@ public sealed class StrictArguments : ICommandInterceptor
     /// <summary>Runs after parsing and validation, just before the command.</summary>
     public void Intercept(CommandContext context, CommandSettings settings)
     {
-        if (Environment.GetEnvironmentVariable(ParseOnlyVariable) == "1") throw new ParsedOnly();
+        // Spectre's built-in `cli` commands (whose settings live in its assembly) always run: the CLI reads its own
+        // tree through `cli xmldoc` to name the closest option, parse-only or not.
+        var ours = settings.GetType().Assembly == typeof(StrictArguments).Assembly;
+        if (ours && Environment.GetEnvironmentVariable(ParseOnlyVariable) == "1") throw new ParsedOnly();
     }
 
     /// <summary>Stops a parse-only run after validation; the CLI's error handler turns it into exit 0.</summary>

@@ -79,6 +79,22 @@ public partial class StrictArgumentsTests
     }
 
     [Fact]
+    public async Task Parse_only_stops_before_the_command_runs_and_still_names_the_closest_option()
+    {
+        using var temp = new RepoPaths.Temp();
+        var parseOnly = new Dictionary<string, string> { ["LLAMADUO_PARSE_ONLY"] = "1" };
+
+        var (code, output) = await CliProcess.RunAsync(temp.Path, Timeout, parseOnly, "bench", "train", "--quick");
+        Assert.Equal(0, code);
+        Assert.Contains("parsed; not run", output);
+        Assert.DoesNotContain("tok/s", output);
+
+        (code, output) = await CliProcess.RunAsync(temp.Path, Timeout, parseOnly, "generate", "--tempreture", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("did you mean --temperature?", output);
+    }
+
+    [Fact]
     public async Task Every_llamaduo_command_line_in_the_readme_and_docs_still_parses()
     {
         using var temp = new RepoPaths.Temp();
