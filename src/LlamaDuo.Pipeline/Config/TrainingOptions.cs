@@ -39,7 +39,7 @@ public sealed record TrainingOptions
     /// <summary>Activation checkpointing per decoder layer: auto (on when the memory estimate needs it), on or off.</summary>
     public string Checkpointing { get; init; } = "auto";
 
-    /// <summary>Peak memory training may plan for, GB; unset: 90% of what the machine has available when training starts.</summary>
+    /// <summary>Peak memory training may plan for, GB; unset: what the process holds plus 90% of what the machine has available when training starts.</summary>
     public double? MemoryLimitGb { get; init; }
 
     /// <summary>Start each round from the previous round's weights instead of the base model.</summary>

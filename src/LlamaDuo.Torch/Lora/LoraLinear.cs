@@ -77,8 +77,9 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         using var dropped = training && Dropout > 0 ? DropOut(h) : h.alias();
         using var down = nn.functional.linear(dropped, lora_A);     // [..., r]
         using var up = nn.functional.linear(down, lora_B);          // [..., out]
+        if (up.dtype == y.dtype) return y.add_(up, Scale);          // one fused pass, in place: the base's backward never reads its output
         using var delta = up.mul(Scale);
-        using var deltaInX = delta.dtype == y.dtype ? delta.alias() : delta.to(y.dtype);
+        using var deltaInX = delta.to(y.dtype);
         using (y) return y.add(deltaInX);
     }
 

@@ -8,14 +8,15 @@ namespace LlamaDuo.Torch.Training;
 /// <summary>
 /// Decides before the first step whether a run fits: checkpointing on or off (auto: on when the estimate without it
 /// exceeds the budget), or an <see cref="InputException"/> with the estimate and the settings that would fit.
-/// The budget is training.memory_limit when set, else 90% of the memory available when the run starts.
+/// The budget is training.memory_limit_gb when set, else what this process already holds (the loaded model and the
+/// runtime, which the estimate counts too) plus 90% of the memory still available when the run starts.
 /// </summary>
 public sealed record MemoryPlan(bool Checkpointing, MemoryEstimate Estimate, double? BudgetBytes, string Reason)
 {
     /// <summary>Plans <paramref name="options"/> on a model of shape <paramref name="c"/> whose longest row is <paramref name="length"/> tokens.</summary>
-    public static MemoryPlan Create(LlamaConfig c, TrainOptions options, ScalarType baseDtype, int length, double? availableBytes)
+    public static MemoryPlan Create(LlamaConfig c, TrainOptions options, ScalarType baseDtype, int length, double? availableBytes, double residentBytes = 0)
     {
-        double? budget = options.MemoryLimitGb is { } gb ? gb * 1e9 : availableBytes * 0.9;
+        double? budget = options.MemoryLimitGb is { } gb ? gb * 1e9 : availableBytes * 0.9 + residentBytes;
         MemoryEstimate Estimate(bool ckpt, int batch = 0, TrainMethod? method = null) =>
             MemoryEstimate.For(c, method ?? options.Method, options.Lora, baseDtype, batch == 0 ? options.BatchSize : batch, length, ckpt);
         bool Fits(MemoryEstimate e) => budget is null || e.Total <= budget;
@@ -41,7 +42,7 @@ public sealed record MemoryPlan(bool Checkpointing, MemoryEstimate Estimate, dou
         for (var n = length / 2; n >= 128; n /= 2)
             if (MemoryEstimate.For(c, options.Method, options.Lora, baseDtype, options.BatchSize, n, true) is var s && Fits(s))
             { fixes.Add($"max_len {n} ({Gb(s.Total)} GB with checkpointing)"); break; }
-        var source = options.MemoryLimitGb is null ? "90% of the memory available now" : "training.memory_limit_gb";
+        var source = options.MemoryLimitGb is null ? "this process's memory plus 90% of what is available now" : "training.memory_limit_gb";
         throw new InputException(
             $"this run needs about {chosen} at batch {options.BatchSize} x {length} tokens with checkpointing {(ckpt ? "on" : "off")}, " +
             $"more than the {Gb(budget)} GB budget ({source}); it would be killed for memory mid-round. " +

@@ -53,7 +53,8 @@ public static class SftTrainer
         // Packing fills rows up to max-len, or to the longest example when max-len is the model's (long) context.
         var plan = TrainPlan.Create(encoded.Examples, options, packTo: options.MaxLength ?? encoded.Examples.Max(e => e.Length));
         var longest = plan.Train.Concat(plan.HeldOut).Max(e => e.Length);
-        var memory = MemoryPlan.Create(student.Config, options, baseDtype, longest, device.type == DeviceType.CPU ? MachineMemory.AvailableBytes() : null);
+        var memory = MemoryPlan.Create(student.Config, options, baseDtype, longest,
+            device.type == DeviceType.CPU ? MachineMemory.AvailableBytes() : null, MachineMemory.RssBytes());
         var checkpointing = memory.Checkpointing;
         progress?.Report(TrainProgress.Message($"memory: estimated peak {memory.Estimate}; checkpointing {memory.Reason}"));
         var fingerprint = TrainFingerprint.Create(student, train, options, baseDtype, maxLength);

@@ -63,7 +63,7 @@ public sealed record TrainOptions
     public bool Packing { get; init; }
     /// <summary>Activation checkpointing: auto (on when memory needs it), on or off.</summary>
     public CheckpointingMode Checkpointing { get; init; } = CheckpointingMode.Auto;
-    /// <summary>Peak memory the run may plan for, in GB (10^9 bytes); null: 90% of what the machine has available at the start.</summary>
+    /// <summary>Peak memory the run may plan for, in GB (10^9 bytes); null: what the process holds plus 90% of what the machine has available at the start.</summary>
     public double? MemoryLimitGb { get; init; }
     /// <summary>"cpu" or "cuda" (needs TorchSharp's CUDA backend).</summary>
     public string Device { get; init; } = "cpu";

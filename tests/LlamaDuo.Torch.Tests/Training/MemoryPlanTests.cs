@@ -48,4 +48,15 @@ public class MemoryPlanTests
         Assert.Throws<InputException>(() =>
             MemoryPlan.Create(BenchShapes.Qwen25_05B.Config, QwenLoraAll with { Checkpointing = CheckpointingMode.Off }, ScalarType.Float32, 512, availableBytes: 10e9));
     }
+
+    [Fact]
+    public void TheTrainerRefusesBeforeWritingAnything()
+    {
+        using var student = TinyStudent.Create();
+        var outDir = Path.Combine(Path.GetTempPath(), $"llamaduo-memory-refusal-{Guid.NewGuid():N}");
+        var options = new TrainOptions { MaxSteps = 1, MemoryLimitGb = 0.01, Dtype = TrainDtype.Float32 }; // the runtime alone is 0.7 GB
+        var e = Assert.Throws<InputException>(() => SftTrainer.Train(student, TinyStudent.Data(16), options, outDir));
+        Assert.Contains("needs about", e.Message);
+        Assert.False(Directory.Exists(outDir));
+    }
 }

@@ -51,7 +51,7 @@ public sealed class TrainCommand : AsyncCommand<TrainSettings>
         var inv = CultureInfo.InvariantCulture;
         Console.Out.WriteLine(string.Create(inv,
             $"steps={result.Steps} final_loss={result.FinalLoss:F4} held_out_loss={(result.EvalHistory.Count > 0 ? result.EvalHistory[^1].Loss.ToString("F4", inv) : "na")} " +
-            $"tokens_per_s={result.TokensPerSecond:F0} dtype={result.Dtype} examples={result.Examples} truncated={result.Truncated} dropped={result.Dropped} " +
+            $"tokens_per_s={result.TokensPerSecond:F0} dtype={result.Dtype} checkpointing={(result.Checkpointing ? "on" : "off")} peak_rss_gb={result.PeakRssGb:F2} estimate_gb={result.EstimatedPeakGb:F2} examples={result.Examples} truncated={result.Truncated} dropped={result.Dropped} " +
             $"out={result.AdapterDir ?? result.ModelDir}"));
         return 0;
     }

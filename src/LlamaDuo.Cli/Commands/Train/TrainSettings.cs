@@ -47,7 +47,7 @@ public sealed class TrainSettings : CommandSettings
     [CommandOption("--dtype <DTYPE>"), Description("Frozen base: auto (bf16 where the CPU has it, LoRA only), fp32 or bf16."), DefaultValue("auto")] public string Dtype { get; init; } = "auto";
     [CommandOption("--packing"), Description("Pack short rows into rows of up to --max-len tokens (--batch-size then counts packed rows).")] public bool Packing { get; init; }
     [CommandOption("--checkpointing <MODE>"), Description("Activation checkpointing per layer: auto (on when memory needs it), on or off."), DefaultValue("auto")] public string Checkpointing { get; init; } = "auto";
-    [CommandOption("--memory-limit-gb <GB>"), Description("Peak memory to plan for (default: 90% of what is available now); a run that cannot fit is refused up front.")] public double? MemoryLimitGb { get; init; }
+    [CommandOption("--memory-limit-gb <GB>"), Description("Peak memory to plan for (default: what the process holds plus 90% of what is available now); a run that cannot fit is refused up front.")] public double? MemoryLimitGb { get; init; }
     [CommandOption("--device <DEVICE>"), Description("cpu or cuda (needs TorchSharp's CUDA backend)."), DefaultValue("cpu")] public string Device { get; init; } = "cpu";
     [CommandOption("--save-every <N>"), Description("Checkpoint every N steps (0: only at the end)."), DefaultValue(50)] public int SaveEvery { get; init; } = 50;
     [CommandOption("--log-every <N>"), DefaultValue(10)] public int LogEvery { get; init; } = 10;
