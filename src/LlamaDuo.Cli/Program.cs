@@ -8,6 +8,9 @@ LlamaDuo.Torch.Training.OpenMpWaits.PreferPassive();
 // Redirected output (logs, CI, pipes) has no terminal width; Spectre would wrap tables at 80 columns.
 if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 160;
 
+// Traces and metrics go out by OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/telemetry.md); disposed at exit to flush.
+using var telemetry = LlamaDuo.Cli.OtlpTelemetry.StartFromEnvironment();
+
 var app = new CommandApp();
 app.Configure(config =>
 {

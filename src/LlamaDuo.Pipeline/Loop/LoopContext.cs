@@ -45,6 +45,7 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
             throw new Core.Errors.InputException(
                 $"round {round}'s {stage} stage has not run yet; run `llamaduo {stage} --run {Folder.Root}` first", Folder.Root, field: stage);
         int ledgerStart = Ledger.Entries.Count;
+        using var span = Core.Telemetry.LlamaDuoTelemetry.StartStage(round, stage, () => Store.Run.Id);
         try
         {
             var outputs = await body();
@@ -55,6 +56,7 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
         }
         catch (Exception e)
         {
+            Core.Telemetry.LlamaDuoTelemetry.Fail(span, e);
             RecordCalls(round, stage, ledgerStart);
             Store.FailStage(round, stage, e.Message);
             throw;

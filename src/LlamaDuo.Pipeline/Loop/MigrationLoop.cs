@@ -36,6 +36,7 @@ public static class MigrationLoop
                 new ServiceClientParts { Cache = sharedCache, BatchJournal = store.Batches, BatchProgress = line => log.WriteLine($"[batch] second judge: {line}") })
             : null;
         var ctx = new LoopContext(config, store, service, log) { OnlyStage = onlyStage };
+        using var span = Core.Telemetry.LlamaDuoTelemetry.Source.StartActivity("llamaduo run")?.SetTag("llamaduo.run.id", folder.Id).SetTag("llamaduo.task", config.Task.Name);
         store.SetStatus(RunStatus.Running);
         try
         {

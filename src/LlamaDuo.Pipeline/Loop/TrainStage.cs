@@ -36,7 +36,11 @@ public static class TrainStage
     static async Task<TrainResult> TrainHereAsync(LoopContext ctx, int round, IReadOnlyList<CoverageRow> rows, TrainOptions options, string outDir, CancellationToken ct)
     {
         using var student = StudentLoader.Base(ctx.Config);
-        var progress = new InlineProgress<TrainProgress>(p => ctx.Say(round, "train", p.ToString()));
+        var progress = new InlineProgress<TrainProgress>(p =>
+        {
+            ctx.Say(round, "train", p.ToString());
+            if (p.EvalLoss is null) Core.Telemetry.LlamaDuoTelemetry.RecordTraining(round, p.Loss, p.TokensPerSecond);
+        });
         return await SftTrainer.TrainAsync(student, rows.Select(r => r.Example).ToList(), options, outDir, progress, ct);
     }
 
