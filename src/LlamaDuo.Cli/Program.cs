@@ -25,6 +25,7 @@ app.Configure(config =>
     config.AddCommand<LlamaDuo.Cli.Commands.Loop.JudgeStageCommand>("judge").WithDescription("Single step: the service LLM judges the answers and the round is decided (--run DIR).");
     config.AddCommand<LlamaDuo.Cli.Commands.Loop.SynthStageCommand>("synth").WithDescription("Single step: synthesize, dedup and decontaminate the next round's data (--run DIR).");
     config.AddCommand<LlamaDuo.Cli.Commands.Cost.CostCommand>("cost").WithDescription("The cost case of a run: service LLM vs student per request, break-even volume, 12 months at light and heavy load, migration spend.");
+    config.AddCommand<LlamaDuo.Cli.Commands.Ui.UiCommand>("ui").WithDescription("Serve a read-only web view of the runs (loopback): every run, and each run live (stages, training loss, judge progress).");
     config.AddCommand<VersionCommand>("version").WithDescription("Print the LlamaDuo version.");
     config.AddCommand<LlamaDuo.Cli.Commands.Models.GenerateCommand>("generate").WithDescription("Print a model's continuation of a prompt.");
     config.AddCommand<LlamaDuo.Cli.Commands.Train.TrainCommand>("train").WithDescription("Fine-tune a student (LoRA or full) on a JSONL file; --resume continues a run.");

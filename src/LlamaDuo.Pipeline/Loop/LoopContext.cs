@@ -26,6 +26,9 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
     /// <summary>True once <see cref="OnlyStage"/> has run in this process: the loop then stops.</summary>
     public bool RanOnlyStage { get; private set; }
 
+    /// <summary>The running stage's progress for `llamaduo ui` (progress.json, throttled).</summary>
+    public Runs.RunProgressWriter Progress { get; } = new(store.Folder);
+
     /// <summary>One progress line: "[round 01 judge] message".</summary>
     public void Say(int round, string stage, string message) =>
         Log.WriteLine($"[round {round:00} {stage,-6}] {message}");
