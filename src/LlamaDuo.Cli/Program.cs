@@ -8,6 +8,9 @@ LlamaDuo.Torch.Training.OpenMpWaits.PreferPassive();
 // Redirected output (logs, CI, pipes) has no terminal width; Spectre would wrap tables at 80 columns.
 if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Profile.Width = 160;
 
+// Traces and metrics go out by OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/telemetry.md); disposed at exit to flush.
+using var telemetry = LlamaDuo.Cli.OtlpTelemetry.StartFromEnvironment();
+
 Action<IConfigurator> commands = config =>
 {
     config.SetApplicationName("llamaduo");
@@ -30,6 +33,7 @@ Action<IConfigurator> commands = config =>
     });
     config.AddCommand<LlamaDuo.Cli.Commands.Loop.SynthStageCommand>("synth").WithDescription("Single step: synthesize, dedup and decontaminate the next round's data (--run DIR).");
     config.AddCommand<LlamaDuo.Cli.Commands.Cost.CostCommand>("cost").WithDescription("The cost case of a run: service LLM vs student per request, break-even volume, 12 months at light and heavy load, migration spend.");
+    config.AddCommand<LlamaDuo.Cli.Commands.Ui.UiCommand>("ui").WithDescription("Serve a read-only web view of the runs (loopback): every run, and each run live (stages, training loss, judge progress).");
     config.AddCommand<VersionCommand>("version").WithDescription("Print the LlamaDuo version.");
     config.AddCommand<LlamaDuo.Cli.Commands.Models.GenerateCommand>("generate").WithDescription("Print a model's continuation of a prompt.");
     config.AddCommand<LlamaDuo.Cli.Commands.Train.TrainCommand>("train").WithDescription("Fine-tune a student (LoRA or full) on a JSONL file; --resume continues a run.");

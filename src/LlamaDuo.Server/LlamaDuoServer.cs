@@ -68,8 +68,13 @@ public sealed class LlamaDuoServer : IAsyncDisposable
             else kestrel.Listen(address, options.Port);
         });
 
-        var app = builder.Build();
         var gate = new GenerationGate(options.Parallel, options.QueueLimit, options.RetryAfterSeconds);
+        var metrics = new ServerMetrics(() => gate.Queued, () => gate.Running);
+        builder.Services.AddSingleton(_ => metrics); // made by a factory, so the host disposes it (and its gauges) with the app
+        var app = builder.Build();
+        _ = app.Services.GetRequiredService<ServerMetrics>(); // resolved now, so disposing the app disposes it on every path
+        model = metrics.Wrap(model);
+        app.Use(metrics.Middleware);
         if (options.LogToConsole) app.UseMiddleware<RequestLog>();
         app.UseMiddleware<ErrorTranslator>();
         app.UseMiddleware<HostCheck>(options.AllowedHosts);
@@ -88,6 +93,7 @@ public sealed class LlamaDuoServer : IAsyncDisposable
                 field: "port", value: options.Port.ToString(), inner: e);
         }
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        metrics.Port = new Uri(bound.Replace("[::]", "localhost")).Port;
         return new LlamaDuoServer(app, gate, new Uri(bound.Replace("[::]", "localhost").TrimEnd('/')));
     }
 

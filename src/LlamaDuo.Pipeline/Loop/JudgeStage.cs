@@ -30,6 +30,7 @@ public static class JudgeStage
             result = await JudgeRunner.RunAsync(judge, items, runOptions, _ =>
             {
                 int n = Interlocked.Increment(ref done);
+                ctx.Progress.Report(round, "judge", n, items.Count, "candidates judged");
                 if (n % 25 == 0 || n == items.Count) ctx.Say(round, "judge", $"{n}/{items.Count} candidates judged");
             }, ct);
             ServiceUnreachableException.ThrowIfAllFailed(ctx, "judge", result.Rows.SelectMany(r => r.Calls).Select(c => c.Error).ToList(),

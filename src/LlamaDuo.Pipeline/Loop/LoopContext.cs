@@ -42,6 +42,9 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
     /// <summary>True once <see cref="OnlyStage"/> has run in this process: the loop then stops.</summary>
     public bool RanOnlyStage { get; private set; }
 
+    /// <summary>The running stage's progress for `llamaduo ui` (progress.json, throttled).</summary>
+    public Runs.RunProgressWriter Progress { get; } = new(store.Folder);
+
     /// <summary>One progress line: "[round 01 judge] message".</summary>
     public void Say(int round, string stage, string message) =>
         Log.WriteLine($"[round {round:00} {stage,-6}] {message}");
@@ -69,6 +72,7 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
             throw new Core.Errors.InputException(
                 $"round {round}'s {stage} stage has not run yet; run `llamaduo {stage} --run {Folder.Root}` first", Folder.Root, field: stage);
         await PreflightOnceAsync(round);
+        using var span = Core.Telemetry.LlamaDuoTelemetry.StartStage(round, stage, () => Store.Run.Id);
         Store.TryStartStage(round, stage);
         CallRecorder.Enter(round, stage);
         try
@@ -81,6 +85,7 @@ public sealed class LoopContext(LlamaDuoConfig config, RunStore store, ServiceCl
         }
         catch (Exception e)
         {
+            Core.Telemetry.LlamaDuoTelemetry.Fail(span, e);
             Store.FailStage(round, stage, e.Message);
             throw;
         }

@@ -39,6 +39,7 @@ public static class MigrationLoop
         if (calls.Reconcile() is > 0 and var interrupted)
             log.WriteLine($"{interrupted} service call(s) were in flight when the last process stopped: recorded as interrupted (cost unknown) in run.db and the ledger");
         var ctx = new LoopContext(config, store, service, log) { OnlyStage = onlyStage, Preflight = c => Loop.Preflight.RunAsync(c, secondJudge, ct) };
+        using var span = Core.Telemetry.LlamaDuoTelemetry.Source.StartActivity("llamaduo run")?.SetTag("llamaduo.run.id", folder.Id).SetTag("llamaduo.task", config.Task.Name);
         store.SetStatus(RunStatus.Running);
         try
         {

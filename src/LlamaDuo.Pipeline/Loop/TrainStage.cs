@@ -36,7 +36,15 @@ public static class TrainStage
     static async Task<TrainResult> TrainHereAsync(LoopContext ctx, int round, IReadOnlyList<CoverageRow> rows, TrainOptions options, string outDir, CancellationToken ct)
     {
         using var student = StudentLoader.Base(ctx.Config);
-        var progress = new InlineProgress<TrainProgress>(p => ctx.Say(round, "train", p.ToString()));
+        var progress = new InlineProgress<TrainProgress>(p =>
+        {
+            ctx.Say(round, "train", p.ToString());
+            if (p.EvalLoss is not null) return;
+            Core.Telemetry.LlamaDuoTelemetry.RecordTraining(round, p.Loss, p.TokensPerSecond);
+            // Live for `llamaduo ui`: the loss point now (the full history replaces it when the stage ends) and the step.
+            ctx.Store.RecordLosses([new StoreLoss(round, p.Step, p.Loss, p.LearningRate)]);
+            ctx.Progress.Report(round, "train", p.Step, p.TotalSteps, $"loss {p.Loss:0.0000}, {p.TokensPerSecond:0} tokens/s");
+        });
         return await SftTrainer.TrainAsync(student, rows.Select(r => r.Example).ToList(), options, outDir, progress, ct);
     }
 

@@ -36,6 +36,7 @@ public sealed class LedgerChatClient(IChatClient inner, CallLedger ledger, Price
             var batch = hit ? null : BatchTags.BatchIdOf(response);
             var price = prices.Find(calledModel);
             var dollars = hit ? 0m : batch is null ? price?.Cost(input, output) : price?.BatchCost(input, output);
+            ServiceTelemetry.TagCost(dollars, stage, hit);
             ledger.Record(new LedgerEntry(DateTimeOffset.UtcNow, stage, provider, calledModel, input, output, dollars, hit,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds, attempts, true, null, batch, id));
             return response;

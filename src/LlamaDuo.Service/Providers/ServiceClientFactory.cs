@@ -9,8 +9,8 @@ namespace LlamaDuo.Service.Providers;
 /// <summary>
 /// Builds a <see cref="ServiceClient"/> from <see cref="ServiceOptions"/>. Validation runs first, so a bad config
 /// (unknown provider, unset key variable, malformed price) fails with an InputException before any call.
-/// The stack, outermost first: ledger, cache, logging, retries, limits, attempt timeout, provider SDK, HTTP observer.
-/// In batch mode: ledger, cache, logging, <see cref="BatchingChatClient"/> (which polls and retries its own requests;
+/// The stack, outermost first: OpenTelemetry (GenAI spans and metrics, off with no listener), ledger, cache, logging, retries, limits, attempt timeout, provider SDK, HTTP observer.
+/// In batch mode: OpenTelemetry, ledger, cache, logging, <see cref="BatchingChatClient"/> (which polls and retries its own requests;
 /// per-call timeouts and rate limits do not apply to a batch that may run for hours).
 /// </summary>
 public static class ServiceClientFactory
@@ -36,6 +36,7 @@ public static class ServiceClientFactory
         if (options.Batch.Enabled) return CreateBatching(options, parts, apiKey, prices, http, ledger, cache, ownsLedger, ownsCache);
 
         var builder = new ChatClientBuilder(ProviderClients.Create(options, apiKey, http))
+            .UseServiceTelemetry()
             .UseLedger(ledger, prices, options.Provider, options.Model, apiKey);
         if (cache is not null) builder.UseResponseCache(cache, options.Provider, options.ResolvedBaseUrl, options.Model);
         if (parts.LoggerFactory is not null) builder.UseLogging(parts.LoggerFactory);
@@ -70,7 +71,7 @@ public static class ServiceClientFactory
             (messages, o) => CacheKey.Compute(options.Provider, options.ResolvedBaseUrl, options.Model, messages, o),
             options.Model, parts.BatchProgress);
 
-        var builder = new ChatClientBuilder(batching).UseLedger(ledger, prices, options.Provider, options.Model, apiKey);
+        var builder = new ChatClientBuilder(batching).UseServiceTelemetry().UseLedger(ledger, prices, options.Provider, options.Model, apiKey);
         if (cache is not null) builder.UseResponseCache(cache, options.Provider, options.ResolvedBaseUrl, options.Model);
         if (parts.LoggerFactory is not null) builder.UseLogging(parts.LoggerFactory);
         return new ServiceClient(builder.Build(), options, ledger, cache, () =>

@@ -14,6 +14,7 @@ public class QuickstartTests
         using var temp = new RepoPaths.Temp();
         var runDir = Path.Combine(temp.Path, "qs");
         var log = new StringWriter();
+        using var spans = new Telemetry.LoopSpans();
         var outcome = await QuickstartRun.RunAsync(runDir, log);
 
         Assert.True(outcome.Passed, log.ToString());
@@ -26,6 +27,15 @@ public class QuickstartTests
                      "round-00/judgements.jsonl", "round-01/synthetic.jsonl", "round-01/dedup.jsonl", "round-01/accepted.jsonl",
                      "export/model.gguf", "export/Modelfile", "export/adapter/adapter_config.json", "export/parity.txt", "report.html", "run.db" })
             Assert.True(File.Exists(Path.Combine(runDir, file)), $"missing {file}\n{log}");
+        // The trace: a run span, a span per stage of every round, a GenAI span per service call (docs/telemetry.md).
+        var rounds = outcome.Rounds.Count;
+        spans.AssertTree("qs", [.. Enumerable.Range(0, rounds).SelectMany(r => (r == 0 ? new[] { "train", "infer", "judge" } : ["synth", "train", "infer", "judge"]).Select(s => (r, s))), (rounds - 1, "export")]);
+        // The report has the cost case (with its break-even line) and every example.
+        var report = File.ReadAllText(Path.Combine(runDir, "report.html"));
+        Assert.Contains("<section id=\"cost\">", report);
+        Assert.Contains("break-even: ", report);
+        Assert.Contains("<section id=\"examples\">", report);
+        Assert.True(File.Exists(Path.Combine(runDir, "export", "throughput.json")), "the export stage records the student's throughput");
 
         // The run is listed and its rounds shown by the CLI.
         var (code, runs) = await CliProcess.RunAsync(temp.Path, TimeSpan.FromMinutes(1), "runs", "--root", temp.Path);

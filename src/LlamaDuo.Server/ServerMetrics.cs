@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using LlamaDuo.Core.Telemetry;
+using LlamaDuo.Server.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
+
+namespace LlamaDuo.Server;
+
+/// <summary>
+/// `serve` metrics under the meter <see cref="LlamaDuoTelemetry.ServerMeterName"/>, every one tagged with the server's
+/// port (several servers can share a process): requests and errors by route and status, time to first token of
+/// streamed answers, generation tokens/s, and the queue length and running generations as gauges. With no listener
+/// the instruments record nothing. Hooked in with one middleware and one chat-client wrapper per model.
+/// </summary>
+public sealed class ServerMetrics : IDisposable
+{
+    readonly Meter _meter = new(LlamaDuoTelemetry.ServerMeterName);
+    readonly Counter<long> _requests;
+    readonly Counter<long> _errors;
+    readonly Histogram<double> _firstToken;
+    readonly Histogram<double> _tokensPerSecond;
+    KeyValuePair<string, object?> _port = new("server.port", 0);
+
+    internal ServerMetrics(Func<long> queued, Func<long> running)
+    {
+        _requests = _meter.CreateCounter<long>("llamaduo.server.requests", "{request}", "HTTP requests answered, by route and status.");
+        _errors = _meter.CreateCounter<long>("llamaduo.server.errors", "{request}", "Requests answered with a 4xx or 5xx status (or that failed before answering).");
+        _firstToken = _meter.CreateHistogram<double>("llamaduo.server.time_to_first_token", "s", "From the start of a streamed generation to its first text.");
+        _tokensPerSecond = _meter.CreateHistogram<double>("llamaduo.server.tokens_per_second", "{token}/s", "Completion tokens per second of one generation.");
+        _meter.CreateObservableGauge("llamaduo.server.queue_length", () => new Measurement<long>(queued(), _port), "{request}", "Requests waiting for a generation slot.");
+        _meter.CreateObservableGauge("llamaduo.server.running", () => new Measurement<long>(running(), _port), "{generation}", "Generations running now.");
+    }
+
+    /// <summary>The port the server bound (set once it listens, before any request).</summary>
+    internal int Port { set => _port = new("server.port", value); }
+
+    /// <summary>The model with its chat clients measured (time to first token, tokens/s).</summary>
+    internal ServedModel Wrap(ServedModel model) => model with
+    {
+        Chat = new MeteredChatClient(model.Chat, this),
+        Completion = model.Completion is { } c ? new MeteredChatClient(c, this) : null,
+    };
+
+    /// <summary>Counts each request by route and status once it is answered (outside the error translator, so translated errors count with their status).</summary>
+    internal RequestDelegate Middleware(RequestDelegate next) => async http =>
+    {
+        var failed = true;
+        try
+        {
+            await next(http);
+            failed = false;
+        }
+        finally
+        {
+            var status = failed && !http.Response.HasStarted ? 500 : http.Response.StatusCode;
+            var tags = new TagList { _port, { "http.route", http.Request.Path.Value }, { "http.response.status_code", status } };
+            _requests.Add(1, tags);
+            if (failed || status >= 400) _errors.Add(1, tags);
+        }
+    };
+
+    void Generated(double seconds, long completionTokens, double? firstToken)
+    {
+        if (firstToken is { } f) _firstToken.Record(f, _port);
+        if (completionTokens > 0 && seconds > 0) _tokensPerSecond.Record(completionTokens / seconds, _port);
+    }
+
+    public void Dispose() => _meter.Dispose();
+
+    /// <summary>Times one generation; streamed ones also to their first non-empty text.</summary>
+    sealed class MeteredChatClient(IChatClient inner, ServerMetrics metrics) : DelegatingChatClient(inner)
+    {
+        public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var response = await base.GetResponseAsync(messages, options, cancellationToken);
+            metrics.Generated(Stopwatch.GetElapsedTime(started).TotalSeconds, response.Usage?.OutputTokenCount ?? 0, null);
+            return response;
+        }
+
+        public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
+            [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var started = Stopwatch.GetTimestamp();
+            double? first = null;
+            long updates = 0, reported = 0;
+            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken))
+            {
+                if (update.Text.Length > 0)
+                {
+                    first ??= Stopwatch.GetElapsedTime(started).TotalSeconds;
+                    updates++;
+                }
+                foreach (var usage in update.Contents.OfType<UsageContent>()) reported = usage.Details.OutputTokenCount ?? reported;
+                yield return update;
+            }
+            // Engines stream about one token per update; their usage count wins when they give one.
+            metrics.Generated(Stopwatch.GetElapsedTime(started).TotalSeconds, reported > 0 ? reported : updates, first);
+        }
+    }
+}
