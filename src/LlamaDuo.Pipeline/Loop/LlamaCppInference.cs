@@ -68,8 +68,7 @@ public static class LlamaCppInference
         var loaded = LlamaCppModel.Load(model, adapter);
         try
         {
-            var (diff, scale) = Compare(expected, loaded.EvaluateLogits(tokens));
-            bool reproduces = diff <= Tolerance * scale;
+            var (diff, scale, reproduces) = Check(expected, loaded.EvaluateLogits(tokens));
             var check = $"{described}: max |logit diff| vs torch {diff:g3} on {tokens.Count} tokens of the first test prompt "
                 + $"(limit {Tolerance * scale:g3}): {(reproduces ? "reproduces" : "does NOT reproduce")} our logits";
             return new Engine(loaded, template, reproduces, check);
@@ -123,16 +122,28 @@ public static class LlamaCppInference
         return Enumerable.Range(0, tokens.Count).Select(t => flat.AsSpan(t * vocab, vocab).ToArray()).ToArray();
     }
 
-    /// <summary>Max |difference| and the scale it is judged against (the largest |logit| of ours, at least 1).</summary>
+    /// <summary>
+    /// The logit check: max |difference| over every position and token, the scale it is judged against (the largest
+    /// |logit| of ours, at least 1), and whether it is within <see cref="Tolerance"/> of that scale. A length mismatch
+    /// or a NaN never passes.
+    /// </summary>
+    public static (double Diff, double Scale, bool Reproduces) Check(float[][] ours, float[][] theirs)
+    {
+        var (diff, scale) = Compare(ours, theirs);
+        return (diff, scale, diff <= Tolerance * scale);
+    }
+
     static (double Diff, double Scale) Compare(float[][] ours, float[][] theirs)
     {
+        if (ours.Length != theirs.Length) return (double.PositiveInfinity, 1);
         double diff = 0, scale = 1;
         for (int t = 0; t < ours.Length; t++)
         {
             if (theirs[t].Length != ours[t].Length) return (double.PositiveInfinity, scale);
             for (int i = 0; i < ours[t].Length; i++)
             {
-                diff = Math.Max(diff, Math.Abs(ours[t][i] - theirs[t][i]));
+                double d = Math.Abs(ours[t][i] - theirs[t][i]);
+                diff = double.IsNaN(d) ? double.NaN : Math.Max(diff, d);
                 scale = Math.Max(scale, Math.Abs(ours[t][i]));
             }
         }
