@@ -36,8 +36,9 @@ public class CallAccountingTests
             {
                 await gate.Holding.Task;
                 // The answers are in the ledger by now or soon; run.db must follow each one at once, not at stage end.
-                await Until(() => Ledger(ledgerPath).Count == Answered);
-                await Until(() => OkCalls(run) == Answered, TimeSpan.FromSeconds(15), mustHappen: false);
+                // 20 judge answers plus the preflight check's call.
+                await Until(() => Ledger(ledgerPath).Count == Answered + 1);
+                await Until(() => OkCalls(run) == Answered + 1, TimeSpan.FromSeconds(15), mustHappen: false);
             }, TimeSpan.FromMinutes(4), "run", configPath, "--run-dir", run);
         }
         finally { gate.Open(); }
