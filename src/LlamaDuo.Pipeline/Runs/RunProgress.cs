@@ -42,8 +42,12 @@ public sealed class RunProgressWriter(RunFolder folder)
             var now = Stopwatch.GetTimestamp();
             if (done < total && _last != long.MinValue && Stopwatch.GetElapsedTime(_last, now) < TimeSpan.FromMilliseconds(250)) return;
             _last = now;
-            AtomicFile.WriteAllText(Path.Combine(folder.Root, RunProgress.FileName),
-                JsonSerializer.Serialize(new RunProgress(round, stage, done, total, detail, DateTimeOffset.UtcNow)));
+            // Written beside and renamed over, so a reader never sees half a file; not fsynced: it is a display, and a
+            // crash that loses it loses nothing (the next report replaces it).
+            var path = Path.Combine(folder.Root, RunProgress.FileName);
+            var temp = path + ".tmp";
+            File.WriteAllText(temp, JsonSerializer.Serialize(new RunProgress(round, stage, done, total, detail, DateTimeOffset.UtcNow)));
+            File.Move(temp, path, overwrite: true);
         }
     }
 }
