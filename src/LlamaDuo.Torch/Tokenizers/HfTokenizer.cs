@@ -120,6 +120,9 @@ public sealed class HfTokenizer : ITokenizer
         var tokens = new List<(string, bool)>();
         foreach (var id in ids)
         {
+            // Models pad their embedding past the tokenizer (Qwen2.5: 151,936 rows for 151,665 tokens); a sampled padding
+            // row is no text, so it is skipped like a special token when those are skipped, and refused otherwise.
+            if (skipSpecial && id >= _tokens.Length) continue;
             if ((uint)id >= (uint)_tokens.Length) throw new ArgumentOutOfRangeException(nameof(ids), id, $"token id outside the vocabulary of {_tokens.Length}");
             if (_addedById.TryGetValue(id, out var added))
             {
