@@ -19,6 +19,16 @@ public sealed class HfTokenizerTests
     }
 
     [Fact]
+    public void Padding_ids_past_the_vocabulary_are_skipped_with_special_tokens_and_refused_otherwise()
+    {
+        // Qwen2.5's embedding has 151,936 rows for 151,665 tokens: a sampled padding row is no text.
+        var tokenizer = ReferenceTokenizers.Load("qwen3");
+        var ids = tokenizer.Encode("Hi there").Append(151_695).ToList();
+        Assert.Equal("Hi there", tokenizer.Decode(ids, skipSpecial: true));
+        Assert.Throws<ArgumentOutOfRangeException>(() => tokenizer.Decode(ids));
+    }
+
+    [Fact]
     public void Byte_level_tokenizer_exposes_its_gguf_vocabulary()
     {
         var tokenizer = ReferenceTokenizers.Load("llama3");
