@@ -12,24 +12,38 @@ namespace LlamaDuo.Server;
 /// port (several servers can share a process): requests and errors by route and status, time to first token of
 /// streamed answers, generation tokens/s, and the queue length and running generations as gauges. With no listener
 /// the instruments record nothing. Hooked in with one middleware and one chat-client wrapper per model.
+/// The meter and its instruments are process-wide, one set for every server: a meter per server would register the
+/// same instrument names several times, and disposing one server's meter makes OpenTelemetry drop the shared stream
+/// (seen as another server's requests never reaching the exporter). The gauges report every live server.
 /// </summary>
 public sealed class ServerMetrics : IDisposable
 {
-    readonly Meter _meter = new(LlamaDuoTelemetry.ServerMeterName);
-    readonly Counter<long> _requests;
-    readonly Counter<long> _errors;
-    readonly Histogram<double> _firstToken;
-    readonly Histogram<double> _tokensPerSecond;
+    static readonly Meter Meter = new(LlamaDuoTelemetry.ServerMeterName);
+    static readonly Counter<long> Requests = Meter.CreateCounter<long>("llamaduo.server.requests", "{request}", "HTTP requests answered, by route and status.");
+    static readonly Counter<long> Errors = Meter.CreateCounter<long>("llamaduo.server.errors", "{request}", "Requests answered with a 4xx or 5xx status (or that failed before answering).");
+    static readonly Histogram<double> FirstToken = Meter.CreateHistogram<double>("llamaduo.server.time_to_first_token", "s", "From the start of a streamed generation to its first text.");
+    static readonly Histogram<double> TokensPerSecond = Meter.CreateHistogram<double>("llamaduo.server.tokens_per_second", "{token}/s", "Completion tokens per second of one generation.");
+    static readonly List<ServerMetrics> Live = [];
+
+    static ServerMetrics()
+    {
+        Meter.CreateObservableGauge("llamaduo.server.queue_length", () => Each(m => m._queued()), "{request}", "Requests waiting for a generation slot.");
+        Meter.CreateObservableGauge("llamaduo.server.running", () => Each(m => m._running()), "{generation}", "Generations running now.");
+    }
+
+    static List<Measurement<long>> Each(Func<ServerMetrics, long> read)
+    {
+        lock (Live) return Live.Select(m => new Measurement<long>(read(m), m._port)).ToList();
+    }
+
+    readonly Func<long> _queued;
+    readonly Func<long> _running;
     KeyValuePair<string, object?> _port = new("server.port", 0);
 
     internal ServerMetrics(Func<long> queued, Func<long> running)
     {
-        _requests = _meter.CreateCounter<long>("llamaduo.server.requests", "{request}", "HTTP requests answered, by route and status.");
-        _errors = _meter.CreateCounter<long>("llamaduo.server.errors", "{request}", "Requests answered with a 4xx or 5xx status (or that failed before answering).");
-        _firstToken = _meter.CreateHistogram<double>("llamaduo.server.time_to_first_token", "s", "From the start of a streamed generation to its first text.");
-        _tokensPerSecond = _meter.CreateHistogram<double>("llamaduo.server.tokens_per_second", "{token}/s", "Completion tokens per second of one generation.");
-        _meter.CreateObservableGauge("llamaduo.server.queue_length", () => new Measurement<long>(queued(), _port), "{request}", "Requests waiting for a generation slot.");
-        _meter.CreateObservableGauge("llamaduo.server.running", () => new Measurement<long>(running(), _port), "{generation}", "Generations running now.");
+        (_queued, _running) = (queued, running);
+        lock (Live) Live.Add(this);
     }
 
     /// <summary>The port the server bound (set once it listens, before any request).</summary>
@@ -55,18 +69,22 @@ public sealed class ServerMetrics : IDisposable
         {
             var status = failed && !http.Response.HasStarted ? 500 : http.Response.StatusCode;
             var tags = new TagList { _port, { "http.route", http.Request.Path.Value }, { "http.response.status_code", status } };
-            _requests.Add(1, tags);
-            if (failed || status >= 400) _errors.Add(1, tags);
+            Requests.Add(1, tags);
+            if (failed || status >= 400) Errors.Add(1, tags);
         }
     };
 
     void Generated(double seconds, long completionTokens, double? firstToken)
     {
-        if (firstToken is { } f) _firstToken.Record(f, _port);
-        if (completionTokens > 0 && seconds > 0) _tokensPerSecond.Record(completionTokens / seconds, _port);
+        if (firstToken is { } f) FirstToken.Record(f, _port);
+        if (completionTokens > 0 && seconds > 0) TokensPerSecond.Record(completionTokens / seconds, _port);
     }
 
-    public void Dispose() => _meter.Dispose();
+    /// <summary>The server's gauges stop reporting; the process-wide instruments stay.</summary>
+    public void Dispose()
+    {
+        lock (Live) Live.Remove(this);
+    }
 
     /// <summary>Times one generation; streamed ones also to their first non-empty text.</summary>
     sealed class MeteredChatClient(IChatClient inner, ServerMetrics metrics) : DelegatingChatClient(inner)

@@ -62,6 +62,30 @@ public class ServerMetricsTests
         Assert.True(tps.GetHistogramSum() > 0);
     }
 
+    [Fact]
+    public async Task A_server_stopping_does_not_silence_another_servers_metrics()
+    {
+        var exported = new List<Metric>();
+        using var provider = Sdk.CreateMeterProviderBuilder().AddMeter(LlamaDuoTelemetry.ServerMeterName).AddInMemoryExporter(exported).Build();
+        await using var kept = await ServerHarness.StartAsync(new FakeChatClient());
+        var port = kept.Server.BaseUrl.Port;
+        await kept.OpenAI().GetChatClient(ServerHarness.ModelId).CompleteChatAsync([new UserChatMessage("before")]);
+        await using (var stopped = await ServerHarness.StartAsync(new FakeChatClient()))
+            await stopped.OpenAI().GetChatClient(ServerHarness.ModelId).CompleteChatAsync([new UserChatMessage("other")]);
+        await kept.OpenAI().GetChatClient(ServerHarness.ModelId).CompleteChatAsync([new UserChatMessage("after")]);
+
+        await WaitUntil(() =>
+        {
+            exported.Clear();
+            provider.ForceFlush();
+            return Points(exported, "llamaduo.server.requests", port).Sum(p => p.GetSumLong()) == 2;
+        });
+        Assert.Equal(2, Points(exported, "llamaduo.server.tokens_per_second", port).Single().GetHistogramCount());
+        exported.Clear();
+        provider.ForceFlush();
+        Assert.Equal(0, Gauge(exported, "llamaduo.server.queue_length", port));
+    }
+
     static List<MetricPoint> Points(List<Metric> exported, string name, int port)
     {
         var points = new List<MetricPoint>();
