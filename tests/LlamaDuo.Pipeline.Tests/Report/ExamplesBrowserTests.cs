@@ -12,16 +12,11 @@ namespace LlamaDuo.Pipeline.Tests.Report;
 /// </summary>
 public class ExamplesBrowserTests(ITestOutputHelper output)
 {
-    const string Chromium = "/usr/bin/chromium";
-
-    static readonly string[] ChromiumArgs =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-
     static async Task<(IPlaywright, IBrowser, IPage, List<string>)> OpenAsync(string report)
     {
-        Assert.True(File.Exists(Chromium), "Debian's chromium is missing: apt-get install -y chromium (test.sh does this)");
+        HeadlessChromium.AssertInstalled();
         var playwright = await Playwright.CreateAsync();
-        var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
         var requested = new List<string>();
         page.Request += (_, r) => requested.Add(r.Url);

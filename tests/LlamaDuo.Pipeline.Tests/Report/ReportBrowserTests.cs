@@ -10,11 +10,6 @@ namespace LlamaDuo.Pipeline.Tests.Report;
 /// </summary>
 public class ReportBrowserTests
 {
-    const string Chromium = "/usr/bin/chromium";
-
-    static readonly string[] ChromiumArgs =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-
     public static readonly TheoryData<string, string[]> Figures = new()
     {
         { "scores", ["Judge scores per round", "round 0", "round 2", "similarity (mean, 95% CI)", "precision (median)", "pass: similarity >= 90"] },
@@ -28,13 +23,13 @@ public class ReportBrowserTests
     [Fact]
     public async Task Every_figure_renders_with_size_and_labels_and_nothing_is_fetched()
     {
-        Assert.True(File.Exists(Chromium), "Debian's chromium is missing: apt-get install -y chromium (test.sh does this)");
+        HeadlessChromium.AssertInstalled();
         using var dir = new TempDir();
         using var store = ReportFixture.Create(dir.Path);
         var report = RunReport.Write(store);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1000, Height = 900 } });
         var requested = new List<string>();
         page.Request += (_, request) => requested.Add(request.Url);

@@ -17,11 +17,6 @@ namespace LlamaDuo.Pipeline.Tests.Ui;
 /// </summary>
 public class RunsUiBrowserTests(ITestOutputHelper output)
 {
-    const string Chromium = "/usr/bin/chromium";
-
-    static readonly string[] ChromiumArgs =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
-
     static ScoreSummary Scores(double mean) => new(20, mean, mean, 5, mean - 2, mean + 2, mean);
 
     static RoundMetrics Round(int round, double mean, bool passed = false) =>
@@ -30,7 +25,7 @@ public class RunsUiBrowserTests(ITestOutputHelper output)
     [Fact]
     public async Task Runs_page_and_a_live_run_page_follow_the_run_store_without_reload()
     {
-        Assert.True(File.Exists(Chromium), "Debian's chromium is missing: apt-get install -y chromium (test.sh does this)");
+        HeadlessChromium.AssertInstalled();
         using var dir = new TempDir();
         using var live = RunStore.Create(new RunFolder(Path.Combine(dir.Path, "20261207-030000-live")), "story-qa");
         live.SetStatus(RunStatus.Running);
@@ -42,7 +37,7 @@ public class RunsUiBrowserTests(ITestOutputHelper output)
         await using var ui = await RunsUi.StartAsync(new UiOptions { Root = dir.Path, Port = 0 });
         Assert.True(System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(ui.Url.Host)));
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        await using var browser = await HeadlessChromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         var outside = new List<string>();
         page.Request += (_, r) => { if (!r.Url.StartsWith(ui.Url.GetLeftPart(UriPartial.Authority), StringComparison.Ordinal)) outside.Add(r.Url); };
