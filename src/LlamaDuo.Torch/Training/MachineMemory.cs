@@ -10,7 +10,7 @@ public static class MachineMemory
         if (File.Exists("/proc/meminfo"))
             foreach (var line in File.ReadLines("/proc/meminfo"))
                 if (line.StartsWith("MemAvailable:", StringComparison.Ordinal)
-                    && long.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], out var kb))
+                    && Kilobytes(line) is { } kb)
                     available = kb * 1024.0;
         var cgroup = CgroupHeadroom();
         return available is null ? cgroup : cgroup is null ? available : Math.Min(available.Value, cgroup.Value);
@@ -27,10 +27,19 @@ public static class MachineMemory
         const string status = "/proc/self/status";
         if (!File.Exists(status)) return 0;
         foreach (var line in File.ReadLines(status))
-            if (line.StartsWith(name, StringComparison.Ordinal)
-                && long.TryParse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], out var kb))
+            if (line.StartsWith(name, StringComparison.Ordinal) && Kilobytes(line) is { } kb)
                 return kb * 1024.0;
         return 0;
+    }
+
+    /// <summary>
+    /// The number of a "Name:  1234 kB" line. The kernel pads the number to 8 columns after a tab, so from 10 GB up
+    /// ("VmHWM:\t12531912 kB") no space separates it from the name: split on tabs too.
+    /// </summary>
+    public static long? Kilobytes(string line)
+    {
+        var parts = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length >= 2 && long.TryParse(parts[1], out var kb) ? kb : null;
     }
 
     // cgroup v2: memory.max minus memory.current of this process's group ("max" = no limit).

@@ -59,4 +59,12 @@ public class MemoryPlanTests
         Assert.Contains("needs about", e.Message);
         Assert.False(Directory.Exists(outDir));
     }
+
+    [Theory]
+    [InlineData("VmHWM:\t    2172 kB", 2172L)]
+    [InlineData("VmHWM:\t12531912 kB", 12531912L)] // from 10 GB up the kernel leaves no space after the tab
+    [InlineData("MemAvailable:   23456789 kB", 23456789L)]
+    [InlineData("VmHWM:", null)]
+    public void Proc_lines_read_their_kilobytes_at_any_size(string line, long? expected) =>
+        Assert.Equal(expected, MachineMemory.Kilobytes(line));
 }
