@@ -16,7 +16,7 @@ public sealed record ServiceBatchOptions
     public int MaxRequests { get; init; } = 50_000;
 
     /// <summary>Milliseconds without a new call before a partial batch is sent.</summary>
-    public int WindowMs { get; init; } = 300;
+    public int WindowMs { get; init; } = 2000;
 
     /// <summary>Share of the list price a batch call costs; null = 0.5 (OpenAI's and Anthropic's batch discount).</summary>
     public double? PriceFactor { get; init; }

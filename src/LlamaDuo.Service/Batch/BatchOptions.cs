@@ -16,7 +16,7 @@ public sealed record BatchOptions
     public int MaxRequests { get; init; } = 50_000;
 
     /// <summary>Quiet time after the last request before a partial batch is sent, in milliseconds.</summary>
-    public int WindowMs { get; init; } = 300;
+    public int WindowMs { get; init; } = 2000;
 
     /// <summary>Share of the list price a batch call costs; null = each price entry's own factor (0.5 for all defaults).</summary>
     public double? PriceFactor { get; init; }
