@@ -1,11 +1,11 @@
 using LlamaDuo.LlamaCpp.Engine;
+using LlamaDuo.Models.Templates;
 using LlamaDuo.Pipeline.Cost;
-using LlamaDuo.Pipeline.Export;
 using LlamaDuo.Pipeline.Data;
+using LlamaDuo.Pipeline.Export;
 using LlamaDuo.Pipeline.Store;
 using LlamaDuo.Service.Judge;
 using LlamaDuo.Torch.Lora;
-using LlamaDuo.Torch.Templates;
 
 namespace LlamaDuo.Pipeline.Loop;
 

@@ -1,4 +1,6 @@
 using LlamaDuo.Core.Errors;
+using LlamaDuo.Models.Lora;
+using LlamaDuo.Models.Model;
 using LlamaDuo.Torch.Model;
 using static TorchSharp.torch;
 

@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using LlamaDuo.Core.Data;
 using LlamaDuo.Core.Errors;
+using LlamaDuo.Models.Model;
 using LlamaDuo.Torch.Loading;
-using LlamaDuo.Torch.Model;
 using static TorchSharp.torch;
 
 namespace LlamaDuo.Torch.Training;

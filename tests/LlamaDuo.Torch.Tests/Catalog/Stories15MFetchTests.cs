@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using LlamaDuo.Core.Errors;
-using LlamaDuo.Torch.Catalog;
+using LlamaDuo.Models.Catalog;
 
 namespace LlamaDuo.Torch.Tests.Catalog;
 

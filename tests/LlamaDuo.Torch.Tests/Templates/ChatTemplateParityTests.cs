@@ -1,6 +1,6 @@
 using System.Text.Json;
 using LlamaDuo.Core.Data;
-using LlamaDuo.Torch.Templates;
+using LlamaDuo.Models.Templates;
 using LlamaDuo.Torch.Tests.Tokenizers;
 
 namespace LlamaDuo.Torch.Tests.Templates;

@@ -1,5 +1,5 @@
 using LlamaDuo.Core.Errors;
-using LlamaDuo.Torch.Tokenizers;
+using LlamaDuo.Models.Tokenizers;
 
 namespace LlamaDuo.Torch.Tests.Tokenizers;
 

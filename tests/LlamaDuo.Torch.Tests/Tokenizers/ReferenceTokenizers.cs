@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using LlamaDuo.Torch.Tokenizers;
+using LlamaDuo.Models.Tokenizers;
 
 namespace LlamaDuo.Torch.Tests.Tokenizers;
 

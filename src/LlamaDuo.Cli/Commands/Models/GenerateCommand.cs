@@ -73,7 +73,7 @@ public sealed class GenerateCommand : Command<GenerateSettings>
                 throw new InputException("with a .gguf model, --adapter must be a LoRA adapter GGUF; convert the PEFT folder with " +
                     "`llamaduo export --model BASE --format lora-gguf --adapter DIR --out ADAPTER.gguf`", field: "--adapter", value: adapter);
             if (adapter is not null) Console.Error.WriteLine($"adapter: {s.Adapter} (LoRA GGUF applied by llama.cpp at run time)");
-            var template = s.Template is null ? null : LlamaDuo.Torch.Templates.ChatTemplates.ByName(s.Template);
+            var template = s.Template is null ? null : LlamaDuo.Models.Templates.ChatTemplates.ByName(s.Template);
             using var client = LlamaDuo.LlamaCpp.Engine.LlamaCppChatClient.Open(gguf, template, adapter);
             var options = new Microsoft.Extensions.AI.ChatOptions
             {

@@ -2,10 +2,10 @@ using LlamaDuo.Core.Data;
 using LlamaDuo.Core.Errors;
 using LlamaDuo.LlamaCpp.Engine;
 using LlamaDuo.LlamaCpp.Export;
+using LlamaDuo.Models.Templates;
 using LlamaDuo.Server;
 using LlamaDuo.Torch.Generation;
 using LlamaDuo.Torch.Loading;
-using LlamaDuo.Torch.Templates;
 using Microsoft.Extensions.AI;
 
 namespace LlamaDuo.Cli.Commands.Serve;
