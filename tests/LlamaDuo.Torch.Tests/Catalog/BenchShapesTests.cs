@@ -2,7 +2,7 @@ using LlamaDuo.Core.Errors;
 using LlamaDuo.Models.Catalog;
 using LlamaDuo.Models.Tokenizers;
 using LlamaDuo.Torch.Model;
-using LlamaDuo.Torch.Tests.Tokenizers;
+using LlamaDuo.Models.Tests.Tokenizers;
 
 namespace LlamaDuo.Torch.Tests.Catalog;
 

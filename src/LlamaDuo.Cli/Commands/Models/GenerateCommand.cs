@@ -59,13 +59,12 @@ public sealed class GenerateCommand : Command<GenerateSettings>
             if (!s.Model.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
             {
                 tempGguf = Path.Combine(Path.GetTempPath(), $"llamaduo-generate-{Guid.NewGuid():N}.gguf");
-                using var student = ModelLoader.Load(s.Model, templateOverride: s.Template, log: Console.Error);
-                LlamaDuo.LlamaCpp.Export.StudentModelExport.ToGguf(student, tempGguf, LlamaDuo.LlamaCpp.Export.GgufQuant.F32);
+                var config = TorchGguf.Write(s.Model, tempGguf, name: null, s.Template, Console.Error);
                 gguf = tempGguf;
                 if (peftAdapter)
                 {
                     tempAdapter = Path.Combine(Path.GetTempPath(), $"llamaduo-generate-lora-{Guid.NewGuid():N}.gguf");
-                    LlamaDuo.LlamaCpp.Export.LoraGgufExport.Export(adapter!, student.Config, tempAdapter);
+                    LlamaDuo.LlamaCpp.Export.LoraGgufExport.Export(adapter!, config, tempAdapter);
                     adapter = tempAdapter;
                 }
             }

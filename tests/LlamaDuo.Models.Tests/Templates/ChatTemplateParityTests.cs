@@ -1,9 +1,9 @@
 using System.Text.Json;
 using LlamaDuo.Core.Data;
 using LlamaDuo.Models.Templates;
-using LlamaDuo.Torch.Tests.Tokenizers;
+using LlamaDuo.Models.Tests.Tokenizers;
 
-namespace LlamaDuo.Torch.Tests.Templates;
+namespace LlamaDuo.Models.Tests.Templates;
 
 /// <summary>
 /// Our renderings against Hugging Face's Jinja (@huggingface/jinja in node): byte-identical to each template's own

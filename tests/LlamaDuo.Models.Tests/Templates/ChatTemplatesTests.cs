@@ -1,9 +1,9 @@
 using LlamaDuo.Core.Data;
 using LlamaDuo.Core.Errors;
 using LlamaDuo.Models.Templates;
-using LlamaDuo.Torch.Tests.Tokenizers;
+using LlamaDuo.Models.Tests.Tokenizers;
 
-namespace LlamaDuo.Torch.Tests.Templates;
+namespace LlamaDuo.Models.Tests.Templates;
 
 /// <summary>Template selection (names, folder recognition, override) and the loss segments.</summary>
 public sealed class ChatTemplatesTests

@@ -1,4 +1,4 @@
-namespace LlamaDuo.Torch.Tests.Tokenizers;
+namespace LlamaDuo.Models.Tests.Tokenizers;
 
 /// <summary>
 /// Texts the tokenizers are compared on: hand-picked cases (English, code, numbers, whitespace runs, emoji, CJK,

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace LlamaDuo.Torch.Tests.Tokenizers;
+namespace LlamaDuo.Models.Tests.Tokenizers;
 
 /// <summary>
 /// Runs the independent node references in tools/reference (transformers.js tokenizers, Hugging Face Jinja) and

@@ -1,6 +1,6 @@
 using LlamaDuo.Core.Data;
 
-namespace LlamaDuo.Torch.Tests.Templates;
+namespace LlamaDuo.Models.Tests.Templates;
 
 /// <summary>Conversations the templates are rendered on: with and without a system prompt, one and two turns.</summary>
 internal static class Conversations

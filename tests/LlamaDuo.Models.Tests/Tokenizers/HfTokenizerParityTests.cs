@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlamaDuo.Models.Tokenizers;
 
-namespace LlamaDuo.Torch.Tests.Tokenizers;
+namespace LlamaDuo.Models.Tests.Tokenizers;
 
 /// <summary>
 /// Our tokenizer.json BPE against transformers.js (@lenml/tokenizers) on real tokenizer files: Llama 3 and Qwen3

