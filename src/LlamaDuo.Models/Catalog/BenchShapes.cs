@@ -7,9 +7,9 @@ using LlamaDuo.Models.Model;
 namespace LlamaDuo.Models.Catalog;
 
 /// <summary>
-/// The students users pick, at their real shapes with random N(0, 0.02) weights (TorchSharp's default kaiming init
-/// ran ~3x slower at the same shapes, so it would bias every timing), for benchmarks and memory checks without
-/// downloading weights. Load one with <c>model: shape:qwen2.5-0.5b</c> or LlamaDuo.Torch's BenchShapeModels.Load.
+/// The students users pick, at their real shapes (config, tokenizer, chat template), for benchmarks and memory checks
+/// without downloading weights. Load one with random weights with <c>model: shape:qwen2.5-0.5b</c> or
+/// LlamaDuo.Torch's BenchShapeModels.Load.
 /// </summary>
 public static class BenchShapes
 {
