@@ -35,7 +35,7 @@ public sealed record PeftAdapterConfig
     public static PeftAdapterConfig From(LoraSettings settings, string? baseModel) => new()
     {
         R = settings.Rank,
-        LoraAlpha = settings.Alpha,
+        LoraAlpha = settings.EffectiveAlpha,
         LoraDropout = settings.Dropout,
         TargetModules = settings.Targets,
         BaseModelNameOrPath = baseModel,

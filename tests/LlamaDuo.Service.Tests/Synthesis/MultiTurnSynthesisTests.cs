@@ -40,7 +40,7 @@ public class MultiTurnSynthesisTests
             });
             return JsonSerializer.Serialize(rows);
         });
-        var result = await new DataSynthesizer(client, new TaskDescription("chat", "persona chatbots"), new SynthesisOptions { PairsPerCall = 4 })
+        var result = await new DataSynthesizer(client, new TaskDescription("chat", "persona chatbots"), new SynthesisOptions { RowsPerRequest = 4 })
             .GenerateAsync(train, round: 1, rowsWanted: 12);
 
         Assert.Equal(12, result.Rows.Count);
@@ -64,7 +64,7 @@ public class MultiTurnSynthesisTests
     {
         var train = Chat().Take(10).ToList();
         var client = new ResponderChatClient(new DemoSynthesisResponder());
-        var result = await new DataSynthesizer(client, new TaskDescription("chat", "persona chatbots"), new SynthesisOptions { PairsPerCall = 3 })
+        var result = await new DataSynthesizer(client, new TaskDescription("chat", "persona chatbots"), new SynthesisOptions { RowsPerRequest = 3 })
             .GenerateAsync(train, round: 1, rowsWanted: 6);
         Assert.Equal(6, result.Rows.Count);
         Assert.All(result.Rows, r => Assert.True(r.Example.Messages.Count(m => m.Role == "user") > 1));
