@@ -1,4 +1,5 @@
 using LlamaDuo.Core.Errors;
+using LlamaDuo.Torch.Training;
 
 namespace LlamaDuo.Pipeline.Config;
 
@@ -35,7 +36,7 @@ internal static class ConfigValidator
         if (Loop.ConfigMapping.Train(c, resume: false, initAdapter: null).FirstProblem() is { } problem)
             Require(false, $"student.{problem.Key}", problem.Value, problem.Rule);
         var ext = c.Student.External;
-        Require(c.Student.Backend != TrainingBackend.External || c.Student.Method == LlamaDuo.Torch.Training.TrainMethod.Lora, "student.backend", "external", "needs student.method lora (external trainers hand back a PEFT adapter)");
+        Require(c.Student.Backend != TrainingBackend.External || c.Student.Method == TrainMethod.Lora, "student.backend", "external", "needs student.method lora (external trainers hand back a PEFT adapter)");
         Require(ext.Launcher != ExternalLauncher.Custom || !string.IsNullOrWhiteSpace(ext.Command), "student.external.command", ext.Command ?? "null", "is required when the launcher is custom");
         Require(ext.PollSeconds > 0, "student.external.poll_seconds", ext.PollSeconds, "must be positive");
         Require(ext.TimeoutMinutes > 0, "student.external.timeout_minutes", ext.TimeoutMinutes, "must be positive");
