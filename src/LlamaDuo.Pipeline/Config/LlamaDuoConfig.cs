@@ -2,6 +2,8 @@ using LlamaDuo.Core.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
+using LlamaDuo.Service.Synthesis;
+
 namespace LlamaDuo.Pipeline.Config;
 
 /// <summary>

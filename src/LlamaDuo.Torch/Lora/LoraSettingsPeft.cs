@@ -13,7 +13,7 @@ public static class LoraSettingsPeft
     public static PeftAdapterConfig ToPeftConfig(this LoraSettings settings, string? baseModel) => new()
     {
         R = settings.Rank,
-        LoraAlpha = settings.Alpha,
+        LoraAlpha = settings.EffectiveAlpha,
         LoraDropout = settings.Dropout,
         TargetModules = settings.Targets,
         BaseModelNameOrPath = baseModel,

@@ -32,7 +32,7 @@ internal static class BenchTrainShape
         var rows = s.Data is { } path ? SftJsonl.Read(path) : Rows(student.Tokenizer, 400);
         var options = new TrainOptions
         {
-            Method = method, Lora = lora, MaxSteps = steps, BatchSize = s.BatchSize, MaxLength = s.MaxLen, Packing = !s.NoPacking,
+            Method = method, Lora = lora, MaxSteps = steps, BatchSize = s.BatchSize, MaxLen = s.MaxLen, Packing = !s.NoPacking,
             LearningRate = method == TrainMethod.Lora ? 2e-4 : 1e-5, HeldOutFraction = 0, SaveEvery = 0, LogEvery = 1, WriteOutputs = false, Seed = 1,
             Dtype = s.Dtype switch { "fp32" => TrainDtype.Float32, "bf16" => TrainDtype.BFloat16, _ => TrainDtype.Auto },
             Checkpointing = s.Checkpointing switch { "on" => CheckpointingMode.On, "off" => CheckpointingMode.Off, _ => CheckpointingMode.Auto },

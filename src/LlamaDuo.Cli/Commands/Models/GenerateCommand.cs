@@ -28,7 +28,7 @@ public sealed class GenerateCommand : Command<GenerateSettings>
         {
             // Training area (H6): load the PEFT adapter and fold it into the weights, so decoding costs what the base does.
             var lora = LlamaDuo.Torch.Lora.LoraModel.MergeAdapter(model.Module, s.Adapter);
-            Console.Error.WriteLine($"adapter: {s.Adapter} (r {lora.Rank}, alpha {lora.Alpha}, {string.Join(",", lora.Targets)}) merged");
+            Console.Error.WriteLine($"adapter: {s.Adapter} (r {lora.Rank}, alpha {lora.EffectiveAlpha}, {string.Join(",", lora.Targets)}) merged");
         }
         var client = new TorchChatClient(model);
         var prompt = client.RenderPrompt([ChatTurn.User(s.Prompt)]);
