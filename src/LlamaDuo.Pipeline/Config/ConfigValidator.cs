@@ -1,4 +1,5 @@
 using LlamaDuo.Core.Errors;
+using LlamaDuo.Service.Providers;
 
 namespace LlamaDuo.Pipeline.Config;
 

@@ -3,9 +3,6 @@ namespace LlamaDuo.Service.Judge;
 /// <summary>How a judging stage runs over its rows and how the run is summarised.</summary>
 public sealed record JudgeRunOptions
 {
-    /// <summary>Rows judged at once (each LLM row runs its own rounds, gated by the judge's call limit).</summary>
-    public int MaxConcurrentRows { get; init; } = 8;
-
     /// <summary>Per-row score at which a row counts towards coverage (both metrics).</summary>
     public double RowThreshold { get; init; } = 90;
 

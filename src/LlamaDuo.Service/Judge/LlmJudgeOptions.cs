@@ -14,9 +14,6 @@ public sealed record LlmJudgeOptions
     /// </summary>
     public int MaxParseRetries { get; init; } = 2;
 
-    /// <summary>Judge calls in flight at once across all rows.</summary>
-    public int MaxConcurrentCalls { get; init; } = 8;
-
     /// <summary>Sampling temperature; rounds differ through their seed and this temperature.</summary>
     public float? Temperature { get; init; } = 0.7f;
 

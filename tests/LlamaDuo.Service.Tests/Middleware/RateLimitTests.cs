@@ -9,13 +9,11 @@ public class RateLimitTests
 {
     static ServiceClient Client(StubServer stub, int rpm = 0, int tpm = 0, int concurrency = 64) => ServiceClientFactory.Create(new ServiceOptions
     {
-        Provider = ServiceProviders.OpenAiCompatible,
+        Provider = ServiceProvider.OpenAICompatible,
         Model = "stub-model",
         BaseUrl = stub.BaseUrl + "/v1",
-        TimeoutS = 5,
-        RequestsPerMinute = rpm,
-        TokensPerMinute = tpm,
-        MaxConcurrency = concurrency,
+        TimeoutSeconds = 5,
+        Limits = new ServiceLimits { Rpm = rpm, Tpm = tpm, Concurrency = concurrency },
     });
 
     [Fact]
