@@ -103,6 +103,31 @@ public class RetryTests
     }
 
     [Fact]
+    public async Task Cancelling_a_request_on_the_wire_stops_it_without_a_retry_or_a_ledger_failure()
+    {
+        using var stub = new StubServer((_, _) => OpenAiReplies.Ok() with { DelayMs = 5000 });
+        using var client = Client(stub, timeoutS: 30);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var clock = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.Chat.GetResponseAsync("hi", cancellationToken: cancel.Token));
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.25, 3);
+        Assert.Single(stub.Requests);
+        Assert.Empty(client.Ledger.Entries); // cancelled, not failed
+    }
+
+    [Fact]
+    public async Task Cancelling_during_a_retry_after_wait_ends_the_wait()
+    {
+        using var stub = new StubServer((_, _) => OpenAiReplies.Error(429, "rate_limit_error", new Dictionary<string, string> { ["Retry-After"] = "20" }));
+        using var client = Client(stub);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var clock = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.Chat.GetResponseAsync("hi", cancellationToken: cancel.Token));
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.45, 5);
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
     public async Task Full_jitter_backoff_stays_under_the_exponential_ceiling()
     {
         var backoff = new RetryBackoff { BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1) };
