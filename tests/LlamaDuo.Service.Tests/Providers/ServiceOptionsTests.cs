@@ -10,6 +10,18 @@ public class ServiceOptionsTests
         name => vars.FirstOrDefault(v => v.Name == name).Value;
 
     [Fact]
+    public void Defaults_are_the_ones_the_config_documents()
+    {
+        // docs/pipeline.md "service" and docs/service.md list these; the YAML section binds onto this record.
+        var o = new ServiceOptions();
+        Assert.Equal((ServiceProvider.OpenAI, "gpt-4o", (string?)null, (string?)null), (o.Provider, o.Model, o.BaseUrl, o.ApiKeyEnv));
+        Assert.Equal((500, 200_000, 8), (o.Limits.Rpm, o.Limits.Tpm, o.Limits.Concurrency));
+        Assert.Equal((6, 120, true), (o.Retries, o.TimeoutSeconds, o.Cache));
+        Assert.Equal(((double?)null, (double?)null), (o.Prices.InputPerMillion, o.Prices.OutputPerMillion));
+        Assert.Equal((false, 30.0, 50_000, 2000, (double?)null), (o.Batch.Enabled, o.Batch.PollS, o.Batch.MaxRequests, o.Batch.WindowMs, o.Batch.PriceFactor));
+    }
+
+    [Fact]
     public void Unknown_provider_lists_the_valid_ones()
     {
         var e = Assert.Throws<InputException>(() => new ServiceOptions { Provider = (ServiceProvider)99 }.Validate(Env()));
