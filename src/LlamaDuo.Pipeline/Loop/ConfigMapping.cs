@@ -5,7 +5,6 @@ using LlamaDuo.Torch.Lora;
 using LlamaDuo.Torch.Training;
 using SvcDedup = LlamaDuo.Service.Dedup.DedupOptions;
 using SvcJudge = LlamaDuo.Service.Judge;
-using SvcOptions = LlamaDuo.Service.Providers.ServiceOptions;
 using SvcSynth = LlamaDuo.Service.Synthesis.SynthesisOptions;
 
 namespace LlamaDuo.Pipeline.Loop;
@@ -17,7 +16,7 @@ namespace LlamaDuo.Pipeline.Loop;
 public static class ConfigMapping
 {
     /// <summary>The second judge's client options: the service section with the second judge's endpoint, no price override; it batches like the primary one, except on Gemini, which has no batch support.</summary>
-    public static SvcOptions SecondJudge(LlamaDuoConfig config, SecondJudgeOptions second) => config.Service with
+    public static ServiceOptions SecondJudge(LlamaDuoConfig config, SecondJudgeOptions second) => config.Service with
     {
         Provider = second.Provider,
         Model = second.Model,

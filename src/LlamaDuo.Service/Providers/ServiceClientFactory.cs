@@ -8,7 +8,7 @@ namespace LlamaDuo.Service.Providers;
 
 /// <summary>
 /// Builds a <see cref="ServiceClient"/> from <see cref="ServiceOptions"/>. Validation runs first, so a bad config
-/// (unknown provider, unset key variable, malformed price) fails with an InputException before any call.
+/// (unknown provider, unset key variable, negative price) fails with an InputException before any call.
 /// The stack, outermost first: OpenTelemetry (GenAI spans and metrics, off with no listener), ledger, cache, logging,
 /// <see cref="ResilientChatClient"/> (retries, limits, attempt timeout: one Polly pipeline), provider SDK, HTTP observer.
 /// In batch mode: OpenTelemetry, ledger, cache, logging, <see cref="BatchingChatClient"/> (which polls and retries its own requests;
