@@ -1,4 +1,5 @@
 using LlamaDuo.Core.Errors;
+using LlamaDuo.Service.Providers;
 using LlamaDuo.Torch.Training;
 
 namespace LlamaDuo.Pipeline.Config;

@@ -1,6 +1,7 @@
 using LlamaDuo.Core.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using LlamaDuo.Service.Providers;
 
 using LlamaDuo.Service.Synthesis;
 

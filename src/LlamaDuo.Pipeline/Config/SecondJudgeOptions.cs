@@ -1,3 +1,5 @@
+using LlamaDuo.Service.Providers;
+
 namespace LlamaDuo.Pipeline.Config;
 
 /// <summary>The <c>judge.second_judge</c> section: an optional judge from another model family, to spot self-preference.</summary>

@@ -53,10 +53,7 @@ public static class CostCaseBuilder
 
     static (string Model, ModelPrice Price, string Source) ServicePrice(LlamaDuoConfig config, string? priceAs)
     {
-        var table = PriceTable.Defaults;
-        var own = config.Service.Prices;
-        if (own.InputPerMillion is not null || own.OutputPerMillion is not null)
-            table = table.With([new(config.Service.Model, new ModelPrice((decimal)(own.InputPerMillion ?? 0), (decimal)(own.OutputPerMillion ?? 0)))]);
+        var table = config.Service.ResolvePrices(); // the ledger's table: defaults with service.prices applied
         var listed = $"the ledger's price table (list prices of {PriceTable.DefaultsTakenOn}, with config service.prices)";
         if (priceAs is not null)
             return table.Find(priceAs) is { } chosen ? (priceAs, chosen, $"--price-as; {listed}")

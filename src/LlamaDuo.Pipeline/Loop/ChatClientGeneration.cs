@@ -1,9 +1,8 @@
-using System.ClientModel;
 using LlamaDuo.Core.Errors;
 using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Pipeline.Data;
+using LlamaDuo.Service.Providers;
 using Microsoft.Extensions.AI;
-using OpenAI;
 
 namespace LlamaDuo.Pipeline.Loop;
 
@@ -41,7 +40,6 @@ public static class ChatClientGeneration
         if (inf.ApiKeyEnv is { } variable)
             key = Environment.GetEnvironmentVariable(variable)
                 ?? throw new InputException($"the remote inference key variable {variable} is not set", field: "inference.api_key_env", value: variable);
-        var client = new OpenAIClient(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(inf.BaseUrl!) });
-        return client.GetChatClient(inf.Model).AsIChatClient();
+        return ProviderClients.OpenAiCompatible(new Uri(inf.BaseUrl!), inf.Model, key);
     }
 }

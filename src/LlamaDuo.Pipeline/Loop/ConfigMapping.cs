@@ -2,11 +2,11 @@ using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Service.Dedup;
 using LlamaDuo.Service.Judge;
 using LlamaDuo.Service.Judge.Programmatic;
+using LlamaDuo.Service.Providers;
 using LlamaDuo.Service.Synthesis;
 using LlamaDuo.Torch.Generation;
 using LlamaDuo.Torch.Training;
 using Microsoft.Extensions.AI;
-using SvcOptions = LlamaDuo.Service.Providers.ServiceOptions;
 
 namespace LlamaDuo.Pipeline.Loop;
 
@@ -17,68 +17,15 @@ namespace LlamaDuo.Pipeline.Loop;
 /// </summary>
 public static class ConfigMapping
 {
-    public static SvcOptions Service(LlamaDuoConfig config, string cachePath, string ledgerPath) => new()
+    /// <summary>The second judge's client options: the service section with the second judge's endpoint, no price override; it batches like the primary one, except on Gemini, which has no batch support.</summary>
+    public static ServiceOptions SecondJudge(LlamaDuoConfig config, SecondJudgeOptions second) => config.Service with
     {
-        Provider = ProviderName(config.Service.Provider),
-        Model = config.Service.Model,
-        BaseUrl = config.Service.BaseUrl,
-        ApiKeyEnv = config.Service.ApiKeyEnv,
-        TimeoutS = config.Service.TimeoutSeconds,
-        MaxRetries = config.Service.Retries,
-        RequestsPerMinute = config.Service.Limits.Rpm,
-        TokensPerMinute = config.Service.Limits.Tpm,
-        MaxConcurrency = config.Service.Limits.Concurrency,
-        Prices = PriceOverrides(config),
-        CachePath = config.Service.Cache ? cachePath : null,
-        LedgerPath = ledgerPath,
-        Batch = new LlamaDuo.Service.Batch.BatchOptions
-        {
-            Enabled = config.Service.Batch.Enabled,
-            PollS = config.Service.Batch.PollS,
-            MaxRequests = config.Service.Batch.MaxRequests,
-            WindowMs = config.Service.Batch.WindowMs,
-            PriceFactor = config.Service.Batch.PriceFactor,
-        },
-    };
-
-    /// <summary>
-    /// Calls the judge and synthesizer keep in flight: the rate-limit concurrency, or in batch mode every request at
-    /// once (up to batch.max_requests), so that one judge round or synthesis wave lands in one provider batch.
-    /// </summary>
-    public static int ServiceConcurrency(LlamaDuoConfig config) =>
-        config.Service.Batch.Enabled ? Math.Max(1, config.Service.Batch.MaxRequests) : Math.Max(1, config.Service.Limits.Concurrency);
-
-    /// <summary>The second judge's client options; it batches like the primary one, except on Gemini, which has no batch support here.</summary>
-    public static SvcOptions SecondJudge(LlamaDuoConfig config, SecondJudgeOptions second, string cachePath, string ledgerPath)
-    {
-        var primary = Service(config, cachePath, ledgerPath);
-        return primary with
-        {
-            Provider = ProviderName(second.Provider),
-            Model = second.Model,
-            BaseUrl = second.BaseUrl,
-            ApiKeyEnv = second.ApiKeyEnv,
-            Prices = null,
-            Batch = primary.Batch with { Enabled = primary.Batch.Enabled && second.Provider != ServiceProvider.Gemini },
-        };
-    }
-
-    static IReadOnlyDictionary<string, string>? PriceOverrides(LlamaDuoConfig config)
-    {
-        var p = config.Service.Prices;
-        if (p.InputPerMillion is null && p.OutputPerMillion is null) return null;
-        var text = $"{p.InputPerMillion ?? 0}/{p.OutputPerMillion ?? 0}";
-        return new Dictionary<string, string> { [config.Service.Model] = text };
-    }
-
-    public static string ProviderName(ServiceProvider provider) => provider switch
-    {
-        ServiceProvider.OpenAI => "openai",
-        ServiceProvider.Anthropic => "anthropic",
-        ServiceProvider.Gemini => "gemini",
-        ServiceProvider.OpenAICompatible => "openai-compatible",
-        ServiceProvider.Demo => "demo",
-        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
+        Provider = second.Provider,
+        Model = second.Model,
+        BaseUrl = second.BaseUrl,
+        ApiKeyEnv = second.ApiKeyEnv,
+        Prices = new(),
+        Batch = config.Service.Batch with { Enabled = config.Service.Batch.Enabled && second.Provider != ServiceProvider.Gemini },
     };
 
     /// <summary>The trainer's options: student.training with the method and LoRA shape from the student section.</summary>
@@ -86,11 +33,10 @@ public static class ConfigMapping
         config.Student.Training with { Method = config.Student.Method, Lora = config.Student.Lora, Resume = resume, InitAdapter = initAdapter };
 
     public static LlmJudgeOptions LlmJudge(LlamaDuoConfig config, string? modelId) =>
-        config.Judge with { ModelId = modelId, MaxConcurrentCalls = ServiceConcurrency(config) };
+        config.Judge with { ModelId = modelId };
 
     public static JudgeRunOptions JudgeRun(LlamaDuoConfig config) => new()
     {
-        MaxConcurrentRows = ServiceConcurrency(config),
         PassRule = config.Judge.Pass,
     };
 
@@ -109,7 +55,13 @@ public static class ConfigMapping
     }
 
     public static SynthesisOptions Synthesis(LlamaDuoConfig config, string? modelId) =>
-        config.Synthesis with { ModelId = modelId, MaxConcurrentCalls = ServiceConcurrency(config) };
+        config.Synthesis with
+        {
+            ModelId = modelId,
+            // A synthesis wave: in batch mode every request of it at once (up to batch.max_requests), so it lands in one
+            // provider batch; otherwise the middleware's concurrency bound.
+            MaxConcurrentCalls = config.Service.Batch.Enabled ? Math.Max(1, config.Service.Batch.MaxRequests) : Math.Max(1, config.Service.Limits.Concurrency),
+        };
 
     public static DedupOptions Dedup(LlamaDuoConfig config) => config.Synthesis.Dedup;
 

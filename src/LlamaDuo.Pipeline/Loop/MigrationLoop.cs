@@ -29,11 +29,11 @@ public static class MigrationLoop
         using var sharedCache = config.Store.Connection is { } shared ? ResponseCache.Postgres(shared) : null;
         // Validates provider, model and key variable before any stage runs: a bad service config costs nothing.
         // Batch mode keeps its batch ids in the run store (table batches), so --resume attaches to a batch still running.
-        using var service = ServiceClientFactory.Create(ConfigMapping.Service(config, Path.Combine(folder.Root, "cache.db"), folder.LedgerPath),
-            new ServiceClientParts { Cache = sharedCache, BatchJournal = store.Batches, BatchProgress = line => log.WriteLine($"[batch] {line}") });
+        using var service = ServiceClientFactory.Create(config.Service,
+            new ServiceClientParts { CachePath = Path.Combine(folder.Root, "cache.db"), LedgerPath = folder.LedgerPath, Cache = sharedCache, BatchJournal = store.Batches, BatchProgress = line => log.WriteLine($"[batch] {line}") });
         using var secondJudge = config.Judge.SecondJudge is { } second
-            ? ServiceClientFactory.Create(ConfigMapping.SecondJudge(config, second, Path.Combine(folder.Root, "cache.db"), Path.Combine(folder.Root, "ledger-second-judge.jsonl")),
-                new ServiceClientParts { Cache = sharedCache, BatchJournal = store.Batches, BatchProgress = line => log.WriteLine($"[batch] second judge: {line}") })
+            ? ServiceClientFactory.Create(ConfigMapping.SecondJudge(config, second),
+                new ServiceClientParts { CachePath = Path.Combine(folder.Root, "cache.db"), LedgerPath = Path.Combine(folder.Root, "ledger-second-judge.jsonl"), Cache = sharedCache, BatchJournal = store.Batches, BatchProgress = line => log.WriteLine($"[batch] second judge: {line}") })
             : null;
         using var calls = secondJudge is null ? new CallRecorder(store, service.Ledger) : new CallRecorder(store, service.Ledger, secondJudge.Ledger);
         if (calls.Reconcile() is > 0 and var interrupted)

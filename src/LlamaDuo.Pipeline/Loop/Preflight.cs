@@ -35,7 +35,7 @@ static class Preflight
     static async Task CheckAsync(LoopContext ctx, string what, ServiceClient service, string section, CancellationToken ct)
     {
         var o = service.Options;
-        var where = $"{what} ({o.Provider} '{o.Model}' at {(o.ResolvedBaseUrl.Length > 0 ? o.ResolvedBaseUrl : "its default URL")})";
+        var where = $"{what} ({o.ProviderName} '{o.Model}' at {(o.ResolvedBaseUrl.Length > 0 ? o.ResolvedBaseUrl : "its default URL")})";
         if (o.Batch.Enabled)
         {
             // One call in batch mode is a one-request batch that may wait for hours; the batch client reports its own errors.

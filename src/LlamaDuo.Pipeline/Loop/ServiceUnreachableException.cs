@@ -12,7 +12,7 @@ public sealed class ServiceUnreachableException(string message) : Exception(mess
         if (!nothingSucceeded || errors.Count == 0 || errors.Any(e => e is null || !e.StartsWith("call failed", StringComparison.Ordinal))) return;
         var url = ctx.Service.Options.ResolvedBaseUrl;
         throw new ServiceUnreachableException(
-            $"every {stage} call to the service failed ({ctx.Service.Options.Provider} {ctx.Service.Options.Model} at {(url.Length > 0 ? url : "its default URL")}); "
+            $"every {stage} call to the service failed ({ctx.Service.Options.ProviderName} {ctx.Service.Options.Model} at {(url.Length > 0 ? url : "its default URL")}); "
             + $"first error: {errors[0]}. Fix the service or its key, then continue with: llamaduo run --run-dir {ctx.Folder.Root} --resume");
     }
 }

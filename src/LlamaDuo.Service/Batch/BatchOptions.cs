@@ -1,7 +1,7 @@
 namespace LlamaDuo.Service.Batch;
 
 /// <summary>
-/// Batch mode (YAML <c>service.batch</c>): judge and synthesis calls are collected and sent as provider batches
+/// The <c>service.batch</c> section: judge and synthesis calls are collected and sent as provider batches
 /// (OpenAI Batch, Anthropic Message Batches) at the batch price, instead of one request each.
 /// </summary>
 public sealed record BatchOptions
@@ -20,7 +20,4 @@ public sealed record BatchOptions
 
     /// <summary>Share of the list price a batch call costs; null = each price entry's own factor (0.5 for all defaults).</summary>
     public double? PriceFactor { get; init; }
-
-    /// <summary>JSONL batch journal used when the caller passes none (see <see cref="JsonlBatchJournal"/>); null = in memory.</summary>
-    public string? JournalPath { get; init; }
 }

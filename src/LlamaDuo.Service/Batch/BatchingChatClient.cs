@@ -118,8 +118,10 @@ public sealed class BatchingChatClient : IChatClient
             if (remaining.Count > 0) work.Add(SubmitAndCompleteAsync(remaining, byId, ct));
             await Task.WhenAll(work).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception) when (ct.IsCancellationRequested)
         {
+            // Disposed: whatever failed after that (a cancelled poll, or a request on the HttpClient the owner has
+            // just disposed) is the disposal, not a failed call.
             foreach (var call in calls) call.Done.TrySetCanceled(ct);
         }
         catch (Exception e)

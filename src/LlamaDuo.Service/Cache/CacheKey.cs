@@ -24,7 +24,7 @@ public static class CacheKey
             json.WriteString("provider", provider);
             // The demo service is a local, deterministic stand-in that gets a new loopback port on every start; its
             // address must not split the cache, or a resumed quickstart would repeat every call.
-            json.WriteString("base_url", provider == Providers.ServiceProviders.Demo ? "" : baseUrl.TrimEnd('/'));
+            json.WriteString("base_url", provider == "demo" ? "" : baseUrl.TrimEnd('/'));
             json.WriteString("model", options?.ModelId ?? model);
             json.WriteStartArray("messages");
             foreach (var message in messages)

@@ -1,7 +1,7 @@
 namespace LlamaDuo.Service.Judge;
 
 /// <summary>
-/// Runs any <see cref="IRowJudge"/> over a stage's rows with bounded concurrency and summarises the result. A row
+/// Runs any <see cref="IRowJudge"/> over a stage's rows, all at once, and summarises the result. A row
 /// whose judge throws (a bug, not a bad reply) is still recorded as a diagnosed row so the stage completes.
 /// </summary>
 public static class JudgeRunner
@@ -16,24 +16,21 @@ public static class JudgeRunner
     {
         options ??= new JudgeRunOptions();
         var results = new JudgedRow[items.Count];
-        var parallel = new ParallelOptions
-        {
-            MaxDegreeOfParallelism = Math.Max(1, options.MaxConcurrentRows),
-            CancellationToken = cancellationToken,
-        };
-        await Parallel.ForEachAsync(Enumerable.Range(0, items.Count), parallel, async (i, ct) =>
+        // Every row at once: the service client's middleware holds the one concurrency bound (limits.concurrency),
+        // and in batch mode all of a round's calls must be pending together to land in one provider batch.
+        await Task.WhenAll(items.Select(async (item, i) =>
         {
             JudgedRow row;
-            try { row = await judge.JudgeAsync(items[i], ct); }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
+            try { row = await judge.JudgeAsync(item, cancellationToken); }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
             catch (Exception ex)
             {
-                row = new JudgedRow(items[i], judge.Name, [], null, null,
+                row = new JudgedRow(item, judge.Name, [], null, null,
                     [new JudgeDiagnostic(null, $"judge threw {ex.GetType().Name}: {ex.Message}")]);
             }
             results[i] = row;
             onRow?.Invoke(row);
-        });
+        }));
         return JudgeRunResult.From(judge.Name, results, options);
     }
 }

@@ -6,8 +6,9 @@ namespace LlamaDuo.Service.Judge;
 /// Scores rows with a service LLM behind any <see cref="IChatClient"/>: our prompt (<see cref="JudgePrompt"/>),
 /// M rounds per row, each a separate call with its own seed, strict parsing (<see cref="JudgeReplyParser"/>). A reply
 /// that does not parse is re-asked within a stated budget; that is the only retry here. Transport retries, rate limits,
-/// caching and cost accounting belong to the client's middleware. Failures become diagnostics on the row; only
-/// cancellation escapes.
+/// the concurrency bound, caching and cost accounting belong to the client's middleware: every round is asked at once
+/// and waits there for its turn (in batch mode, so a whole judge round lands in one provider batch). Failures become
+/// diagnostics on the row; only cancellation escapes.
 /// </summary>
 public sealed class LlmJudge : IRowJudge
 {
@@ -16,14 +17,12 @@ public sealed class LlmJudge : IRowJudge
 
     readonly IChatClient _client;
     readonly LlmJudgeOptions _options;
-    readonly SemaphoreSlim _gate;
 
     public LlmJudge(IChatClient client, LlmJudgeOptions? options = null, string? name = null)
     {
         _client = client;
         _options = options ?? new LlmJudgeOptions();
         if (_options.Rounds < 1) throw new ArgumentOutOfRangeException(nameof(options), "Rounds must be at least 1.");
-        _gate = new SemaphoreSlim(Math.Max(1, _options.MaxConcurrentCalls));
         Name = name ?? $"llm:{_options.ModelId ?? "service"}";
     }
 
@@ -48,7 +47,6 @@ public sealed class LlmJudge : IRowJudge
         string? reply = null;
         for (int attempt = 0; attempt <= _options.MaxParseRetries; attempt++)
         {
-            await _gate.WaitAsync(ct);
             try
             {
                 var response = await _client.GetResponseAsync(messages, CallOptions(round, attempt), ct);
@@ -60,7 +58,6 @@ public sealed class LlmJudge : IRowJudge
                 string error = $"call failed: {ex.GetType().Name}: {ex.Message}";
                 return new JudgeCall(round, attempt + 1, null, error, null) { Diagnostics = [.. diagnostics, error] };
             }
-            finally { _gate.Release(); }
 
             if (JudgeReplyParser.TryParse(reply, out var scores, out var parseError))
                 return new JudgeCall(round, attempt + 1, scores, null, Shorten(reply)) { Diagnostics = diagnostics };

@@ -18,9 +18,6 @@ public record LlmJudgeOptions
     /// </summary>
     [NotInConfig] public int MaxParseRetries { get; init; } = 2;
 
-    /// <summary>Judge calls in flight at once across all rows.</summary>
-    [NotInConfig] public int MaxConcurrentCalls { get; init; } = 8;
-
     /// <summary>Sampling temperature; rounds differ through their seed and this temperature, so the M calls are independent draws.</summary>
     public double Temperature { get; init; } = 0.7;
 

@@ -4,7 +4,8 @@ namespace LlamaDuo.Service.Middleware;
 
 /// <summary>
 /// What the HTTP layer saw during one attempt: the status code and Retry-After, whatever exception type the SDK then
-/// wraps them in. <see cref="RetryingChatClient"/> opens one per attempt; <see cref="HttpAttemptHandler"/> fills it.
+/// wraps them in (Anthropic's exceptions carry no headers, so Retry-After is only seen here).
+/// <see cref="ResilientChatClient"/> opens one per attempt; <see cref="HttpAttemptHandler"/> fills it.
 /// </summary>
 public sealed class HttpAttempt
 {

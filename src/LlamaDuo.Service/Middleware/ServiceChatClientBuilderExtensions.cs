@@ -17,15 +17,10 @@ public static class ServiceChatClientBuilderExtensions
     public static ChatClientBuilder UseResponseCache(this ChatClientBuilder builder, ResponseCache cache, string provider, string baseUrl, string model) =>
         builder.Use(inner => new ResponseCachingChatClient(inner, cache, provider, baseUrl, model));
 
-    /// <summary>Retries transient failures with backoff honouring Retry-After; <paramref name="secret"/> is cut from error messages.</summary>
-    public static ChatClientBuilder UseRetries(this ChatClientBuilder builder, RetryOptions options, Random? jitter = null, ILoggerFactory? loggers = null, string? secret = null) =>
-        builder.Use(inner => new RetryingChatClient(inner, options, jitter, loggers?.CreateLogger<RetryingChatClient>(), secret));
-
-    /// <summary>Bounds concurrency, requests per minute and tokens per minute.</summary>
-    public static ChatClientBuilder UseRateLimits(this ChatClientBuilder builder, RateLimitOptions limits) =>
-        builder.Use(inner => new RateLimitingChatClient(inner, limits));
-
-    /// <summary>Cancels a request on the wire after <paramref name="timeout"/> with a TimeoutException.</summary>
-    public static ChatClientBuilder UseAttemptTimeout(this ChatClientBuilder builder, TimeSpan timeout) =>
-        builder.Use(inner => new AttemptTimeoutChatClient(inner, timeout));
+    /// <summary>
+    /// Retries transient failures with backoff honouring Retry-After, under concurrency and rate limits, with a
+    /// timeout per attempt (one Polly pipeline); <paramref name="secret"/> is cut from error messages.
+    /// </summary>
+    public static ChatClientBuilder UseResilience(this ChatClientBuilder builder, ResilienceOptions options, Random? jitter = null, ILoggerFactory? loggers = null, string? secret = null) =>
+        builder.Use(inner => new ResilientChatClient(inner, options, jitter, loggers?.CreateLogger<ResilientChatClient>(), secret));
 }

@@ -22,16 +22,23 @@ public static class ProviderClients
     /// </summary>
     public static HttpClient CreateHttp(ServiceOptions options, string? apiKey, HttpMessageHandler primary)
     {
-        if (options.Provider == ServiceProviders.Anthropic && apiKey is not null) primary = new AnthropicApiKeyHandler(apiKey, primary);
+        if (options.Provider == ServiceProvider.Anthropic && apiKey is not null) primary = new AnthropicApiKeyHandler(apiKey, primary);
         return new HttpClient(new Middleware.HttpAttemptHandler(primary)) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
     /// <summary>The IChatClient for one provider, talking through <paramref name="http"/>.</summary>
     public static IChatClient Create(ServiceOptions options, string? apiKey, HttpClient http) => options.Provider switch
     {
-        ServiceProviders.Anthropic => Anthropic(options, http),
+        ServiceProvider.Anthropic => Anthropic(options, http),
         _ => OpenAiCompatible(options, apiKey ?? NoKey, http), // openai, openai-compatible, gemini, demo
     };
+
+    /// <summary>
+    /// A bare chat client for any server that speaks OpenAI chat completions (a remote inference engine), with the
+    /// SDK's own defaults: its retries and timeout stand, since no service middleware wraps it.
+    /// </summary>
+    public static IChatClient OpenAiCompatible(Uri endpoint, string model, string apiKey) =>
+        new OpenAIClient(new ApiKeyCredential(apiKey), new OpenAIClientOptions { Endpoint = endpoint }).GetChatClient(model).AsIChatClient();
 
     static IChatClient OpenAiCompatible(ServiceOptions options, string apiKey, HttpClient http)
     {
@@ -40,7 +47,7 @@ public static class ProviderClients
             Endpoint = new Uri(options.ResolvedBaseUrl),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             // Our retry layer times each attempt; the SDK's own limit is only a backstop.
-            NetworkTimeout = TimeSpan.FromSeconds(options.TimeoutS * 2 + 5),
+            NetworkTimeout = TimeSpan.FromSeconds(options.TimeoutSeconds * 2 + 5),
             Transport = new HttpClientPipelineTransport(http),
         };
         return new OpenAIClient(new ApiKeyCredential(apiKey), clientOptions).GetChatClient(options.Model).AsIChatClient();
@@ -53,7 +60,7 @@ public static class ProviderClients
             ApiKey = null, // null = read no credential from the environment; AnthropicApiKeyHandler sends ours
             BaseUrl = options.ResolvedBaseUrl,
             MaxRetries = 0,
-            Timeout = TimeSpan.FromSeconds(options.TimeoutS * 2 + 5),
+            Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds * 2 + 5),
             HttpClient = http,
         };
         // The Messages API requires max_tokens; calls that set MaxOutputTokens override this default.

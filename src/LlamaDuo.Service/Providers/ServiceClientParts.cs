@@ -1,6 +1,7 @@
 using LlamaDuo.Service.Batch;
 using LlamaDuo.Service.Cache;
 using LlamaDuo.Service.Ledger;
+using LlamaDuo.Service.Middleware;
 using Microsoft.Extensions.Logging;
 
 namespace LlamaDuo.Service.Providers;
@@ -12,11 +13,17 @@ namespace LlamaDuo.Service.Providers;
 /// </summary>
 public sealed record ServiceClientParts
 {
-    /// <summary>A ledger to record into instead of opening options.LedgerPath (not disposed by the client).</summary>
+    /// <summary>A ledger to record into instead of opening <see cref="LedgerPath"/> (not disposed by the client).</summary>
     public CallLedger? Ledger { get; init; }
 
-    /// <summary>A cache to use instead of opening options.CachePath (not disposed by the client).</summary>
+    /// <summary>JSONL ledger file the client opens (and closes); null = an in-memory ledger.</summary>
+    public string? LedgerPath { get; init; }
+
+    /// <summary>A cache to use instead of opening <see cref="CachePath"/> (not disposed by the client); unused when options.Cache is false.</summary>
     public ResponseCache? Cache { get; init; }
+
+    /// <summary>SQLite response cache file the client opens when options.Cache is on; null = no cache.</summary>
+    public string? CachePath { get; init; }
 
     /// <summary>Logs each call (MEAI's logging middleware); messages only at Trace level, never the key.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
@@ -29,12 +36,18 @@ public sealed record ServiceClientParts
 
     /// <summary>
     /// Batch mode: where batch ids are kept across processes (the run store). Null = a JSONL journal at
-    /// options.Batch.JournalPath, else an in-memory one. Not disposed by the client.
+    /// <see cref="BatchJournalPath"/>, else an in-memory one. Not disposed by the client.
     /// </summary>
     public IBatchJournal? BatchJournal { get; init; }
 
+    /// <summary>Batch mode: the JSONL batch journal to open when no <see cref="BatchJournal"/> is given.</summary>
+    public string? BatchJournalPath { get; init; }
+
     /// <summary>Batch mode: one line per batch event (submitted, progress, ended, attached).</summary>
     public Action<string>? BatchProgress { get; init; }
+
+    /// <summary>Backoff between retries; defaults to <see cref="RetryBackoff"/>'s (tests shorten it).</summary>
+    public RetryBackoff? Backoff { get; init; }
 
     /// <summary>Jitter source for retry backoff; defaults to Random.Shared.</summary>
     public Random? Jitter { get; init; }

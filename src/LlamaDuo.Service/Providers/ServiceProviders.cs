@@ -1,44 +1,40 @@
 namespace LlamaDuo.Service.Providers;
 
-/// <summary>The provider names a config may use, and what each one defaults to.</summary>
+/// <summary>What each <see cref="ServiceProvider"/> is called and defaults to.</summary>
 public static class ServiceProviders
 {
-    /// <summary>OpenAI's own API (https://api.openai.com/v1).</summary>
-    public const string OpenAi = "openai";
-
-    /// <summary>Any server that speaks OpenAI chat completions (vLLM, Ollama, llama.cpp, Together, Groq...); needs base_url.</summary>
-    public const string OpenAiCompatible = "openai-compatible";
-
-    /// <summary>Anthropic's Messages API.</summary>
-    public const string Anthropic = "anthropic";
-
-    /// <summary>Google Gemini through its OpenAI-compatible endpoint.</summary>
-    public const string Gemini = "gemini";
-
-    /// <summary>Our own demo service: a deterministic stand-in, not a language model; needs no key.</summary>
-    public const string Demo = "demo";
-
-    /// <summary>Every valid provider name, in the order error messages list them.</summary>
-    public static readonly IReadOnlyList<string> All = [OpenAi, OpenAiCompatible, Anthropic, Gemini, Demo];
+    /// <summary>Every provider name, in the order error messages list them.</summary>
+    public static readonly IReadOnlyList<string> All = [.. Enum.GetValues<ServiceProvider>().Select(Name)];
 
     /// <summary>Gemini's OpenAI-compatible base URL.</summary>
     public const string GeminiBaseUrl = "https://generativelanguage.googleapis.com/v1beta/openai/";
 
-    /// <summary>The base URL used when the config gives none, or null when the provider requires one.</summary>
-    public static string? DefaultBaseUrl(string provider) => provider switch
+    /// <summary>The name a config, the ledger and cache keys use ("openai-compatible").</summary>
+    public static string Name(ServiceProvider provider) => provider switch
     {
-        OpenAi => "https://api.openai.com/v1",
-        Anthropic => "https://api.anthropic.com",
-        Gemini => GeminiBaseUrl,
+        ServiceProvider.OpenAI => "openai",
+        ServiceProvider.Anthropic => "anthropic",
+        ServiceProvider.Gemini => "gemini",
+        ServiceProvider.OpenAICompatible => "openai-compatible",
+        ServiceProvider.Demo => "demo",
+        _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
+    };
+
+    /// <summary>The base URL used when the config gives none, or null when the provider requires one.</summary>
+    public static string? DefaultBaseUrl(ServiceProvider provider) => provider switch
+    {
+        ServiceProvider.OpenAI => "https://api.openai.com/v1",
+        ServiceProvider.Anthropic => "https://api.anthropic.com",
+        ServiceProvider.Gemini => GeminiBaseUrl,
         _ => null,
     };
 
     /// <summary>The environment variable that conventionally holds the provider's key, used when api_key_env is unset.</summary>
-    public static string? DefaultKeyVariable(string provider) => provider switch
+    public static string? DefaultKeyVariable(ServiceProvider provider) => provider switch
     {
-        OpenAi => "OPENAI_API_KEY",
-        Anthropic => "ANTHROPIC_API_KEY",
-        Gemini => "GEMINI_API_KEY",
+        ServiceProvider.OpenAI => "OPENAI_API_KEY",
+        ServiceProvider.Anthropic => "ANTHROPIC_API_KEY",
+        ServiceProvider.Gemini => "GEMINI_API_KEY",
         _ => null,
     };
 }

@@ -2,9 +2,11 @@ using System.Text.Json;
 using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Pipeline.Loop;
 using LlamaDuo.Pipeline.Store;
+using LlamaDuo.Service.Batch;
 using LlamaDuo.Service.Demo.Host;
 using LlamaDuo.Service.Demo.Responders;
 using LlamaDuo.Service.Ledger;
+using LlamaDuo.Service.Providers;
 
 namespace LlamaDuo.Cli.Tests.Loop;
 
@@ -30,7 +32,7 @@ public class BatchModeTests
                 Prices = new PriceOverride { InputPerMillion = 1.00, OutputPerMillion = 4.00 },
                 // The default 2 s window: on a loaded machine (CI) calls of one round that pass the response cache and the
                 // run store's call log arrived more than 200 ms apart and split one judge round into two batches.
-                Batch = new ServiceBatchOptions { Enabled = true, PollS = 0.1 },
+                Batch = new BatchOptions { Enabled = true, PollS = 0.1 },
             },
             Export = fast.Export with { Formats = [] },
         };
@@ -83,7 +85,7 @@ public class BatchModeTests
         var fast = QuickstartConfig.Fast(demo.BaseUrl);
         // A wide window: on a loaded machine the judge's calls can arrive more than 200 ms apart, and a second
         // window's calls would find the first window's batch already consumed and pay for a new one.
-        var config = fast with { Service = fast.Service with { Batch = new ServiceBatchOptions { Enabled = true, PollS = 0.1, WindowMs = 2000 } } };
+        var config = fast with { Service = fast.Service with { Batch = new BatchOptions { Enabled = true, PollS = 0.1, WindowMs = 2000 } } };
         var run = Path.Combine(temp.Path, "run");
         var log = new StringWriter();
         foreach (var stage in new[] { "ingest", "train", "infer" })
@@ -117,11 +119,12 @@ public class BatchModeTests
               model: claude-3-5-haiku-latest
               batch: {enabled: true, poll_s: 60, max_requests: 1000, window_ms: 500, price_factor: 0.5}
             """);
-        var mapped = ConfigMapping.Service(config, "cache.db", "ledger.jsonl");
-        Assert.True(mapped.Batch.Enabled);
-        Assert.Equal((60.0, 1000, 500, 0.5), (mapped.Batch.PollS, mapped.Batch.MaxRequests, mapped.Batch.WindowMs, mapped.Batch.PriceFactor));
-        Assert.Equal(1000, ConfigMapping.JudgeRun(config).MaxConcurrentRows); // every request at once, into one batch
-        Assert.Equal(config.Service.Limits.Concurrency, ConfigMapping.JudgeRun(config with { Service = config.Service with { Batch = new() } }).MaxConcurrentRows);
+        var batch = config.Service.Batch; // the section binds onto the service client's own options
+        Assert.True(batch.Enabled);
+        Assert.Equal((60.0, 1000, 500, 0.5), (batch.PollS, batch.MaxRequests, batch.WindowMs, batch.PriceFactor));
+        // A synthesis wave is every request at once, into one batch (the judge issues a whole round at once anyway).
+        Assert.Equal(1000, ConfigMapping.Synthesis(config, null).MaxConcurrentCalls);
+        Assert.Equal(config.Service.Limits.Concurrency, ConfigMapping.Synthesis(config with { Service = config.Service with { Batch = new() } }, null).MaxConcurrentCalls);
 
         var unknown = Assert.Throws<Core.Errors.InputException>(() => LlamaDuoConfig.Parse("service:\n  batch: {enable: true}\n"));
         Assert.Contains("service.batch.enable", unknown.Message);

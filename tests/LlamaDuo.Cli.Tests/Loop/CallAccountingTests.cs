@@ -3,6 +3,7 @@ using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Pipeline.Store;
 using LlamaDuo.Service.Demo.Host;
 using LlamaDuo.Service.Demo.Responders;
+using LlamaDuo.Service.Providers;
 using Microsoft.Extensions.AI;
 
 namespace LlamaDuo.Cli.Tests.Loop;

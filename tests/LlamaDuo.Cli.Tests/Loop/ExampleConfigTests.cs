@@ -36,8 +36,7 @@ public class ExampleConfigTests
         Assert.NotEqual(ServiceProvider.Demo, config.Service.Provider);
         Assert.False(string.IsNullOrEmpty(config.Service.ApiKeyEnv));
         // Without the key the real provider is refused before any call, naming the variable.
-        var real = ConfigMapping.Service(config, "unused.db", "unused.jsonl");
-        var missingKey = Assert.Throws<LlamaDuo.Core.Errors.InputException>(() => real.Validate(_ => null));
+        var missingKey = Assert.Throws<LlamaDuo.Core.Errors.InputException>(() => config.Service.Validate(_ => null));
         Assert.Contains(config.Service.ApiKeyEnv!, missingKey.Message);
 
         using var temp = new RepoPaths.Temp();
@@ -55,7 +54,8 @@ public class ExampleConfigTests
         var testIds = split.Test.Select(r => r.Id).ToHashSet();
         Assert.DoesNotContain(split.Train, r => testIds.Contains(r.Id));
 
-        using var service = ServiceClientFactory.Create(ConfigMapping.Service(config, Path.Combine(temp.Path, "cache.db"), Path.Combine(temp.Path, "ledger.jsonl")));
+        using var service = ServiceClientFactory.Create(config.Service,
+            new ServiceClientParts { CachePath = Path.Combine(temp.Path, "cache.db"), LedgerPath = Path.Combine(temp.Path, "ledger.jsonl") });
         var train = split.Train.Select(r => r.Example).ToList();
         var synth = await new DataSynthesizer(service.Chat, new TaskDescription(config.Task.Name, config.Task.Topic, config.Task.SystemPrompt),
             ConfigMapping.Synthesis(config, config.Service.Model) with { RowsPerRequest = 4 }).GenerateAsync(train, 1, 8);

@@ -1,4 +1,5 @@
 using LlamaDuo.Pipeline.Config;
+using LlamaDuo.Service.Providers;
 
 namespace LlamaDuo.Cli.Tests.Loop;
 

@@ -1,5 +1,6 @@
 using LlamaDuo.Core.Errors;
 using LlamaDuo.Pipeline.Config;
+using LlamaDuo.Service.Providers;
 
 namespace LlamaDuo.Pipeline.Tests.Config;
 

@@ -16,7 +16,7 @@ public class AnthropicBatchTests
     public async Task Concurrent_calls_go_out_as_one_message_batch_with_results_by_custom_id()
     {
         await using var demo = await BatchHarness.StartDemo();
-        using var service = BatchHarness.Client(BatchHarness.Options(demo, ServiceProviders.Anthropic));
+        using var service = BatchHarness.Client(BatchHarness.Options(demo, ServiceProvider.Anthropic));
 
         var results = await BatchHarness.EchoCalls(service.Chat, 12);
 
@@ -33,7 +33,7 @@ public class AnthropicBatchTests
     public async Task Errored_and_expired_results_fail_their_own_calls()
     {
         await using var demo = await BatchHarness.StartDemo(new DemoBatchOptions { StepMs = 20, FailRate = 0.3, ExpireAfter = 15 });
-        using var service = BatchHarness.Client(BatchHarness.Options(demo, ServiceProviders.Anthropic));
+        using var service = BatchHarness.Client(BatchHarness.Options(demo, ServiceProvider.Anthropic));
 
         var results = await BatchHarness.EchoCalls(service.Chat, 20);
 

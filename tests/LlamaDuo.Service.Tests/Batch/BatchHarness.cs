@@ -13,12 +13,12 @@ static class BatchHarness
         DemoService.StartAsync(new DemoServiceOptions(), [new EchoResponder()], default, batches ?? new DemoBatchOptions { StepMs = 50 });
 
     /// <summary>Options for a fast batch client: polls every 0.1 s, sends after 50 ms of quiet.</summary>
-    public static ServiceOptions Options(RunningDemoService demo, string provider = ServiceProviders.Demo) => new()
+    public static ServiceOptions Options(RunningDemoService demo, ServiceProvider provider = ServiceProvider.Demo) => new()
     {
         Provider = provider,
         Model = DemoServiceOptions.ModelId,
-        BaseUrl = provider == ServiceProviders.Anthropic ? $"http://127.0.0.1:{demo.Port}" : demo.BaseUrl,
-        Prices = new Dictionary<string, string> { [DemoServiceOptions.ModelId] = "2.00/8.00" },
+        BaseUrl = provider == ServiceProvider.Anthropic ? $"http://127.0.0.1:{demo.Port}" : demo.BaseUrl,
+        Prices = new PriceOverride { InputPerMillion = 2.00, OutputPerMillion = 8.00 },
         Batch = new BatchOptions { Enabled = true, PollS = 0.1, WindowMs = 50 },
     };
 

@@ -36,7 +36,7 @@ public class BatchPricingTests
     [Fact]
     public void Price_factor_overrides_the_default_and_is_checked()
     {
-        var options = new ServiceOptions { Provider = ServiceProviders.OpenAi, Model = "gpt-4o", Batch = new BatchOptions { PriceFactor = 0.25 } };
+        var options = new ServiceOptions { Provider = ServiceProvider.OpenAI, Model = "gpt-4o", Batch = new BatchOptions { PriceFactor = 0.25 } };
         Assert.Equal(2.50m * 0.25m, options.ResolvePrices().Find("gpt-4o")!.BatchCost(1_000_000, 0));
         Assert.Equal(1.25m, PriceTable.Defaults.Find("gpt-4o")!.BatchCost(1_000_000, 0));
         var bad = Assert.Throws<Core.Errors.InputException>(() => (options with { Batch = new BatchOptions { PriceFactor = 2 } }).Validate(_ => "k"));
@@ -46,7 +46,7 @@ public class BatchPricingTests
     [Fact]
     public void Gemini_in_batch_mode_is_refused_naming_the_key_and_provider()
     {
-        var options = new ServiceOptions { Provider = ServiceProviders.Gemini, Model = "gemini-2.5-flash", Batch = new BatchOptions { Enabled = true } };
+        var options = new ServiceOptions { Provider = ServiceProvider.Gemini, Model = "gemini-2.5-flash", Batch = new BatchOptions { Enabled = true } };
         var error = Assert.Throws<Core.Errors.InputException>(() => options.Validate(_ => "k"));
         Assert.Contains("batch", error.Message);
         Assert.Contains("gemini", error.Message);

@@ -37,7 +37,7 @@ public sealed class PostgresResponseCacheTests
     public async Task A_second_run_on_the_shared_cache_pays_for_nothing_the_first_already_asked()
     {
         await using var demo = await DemoService.StartAsync(new DemoServiceOptions(), [new EchoResponder()]);
-        var options = new ServiceOptions { Provider = ServiceProviders.Demo, Model = DemoServiceOptions.ModelId, BaseUrl = demo.BaseUrl };
+        var options = new ServiceOptions { Provider = ServiceProvider.Demo, Model = DemoServiceOptions.ModelId, BaseUrl = demo.BaseUrl };
         async Task<string[]> Ask(ServiceClient client) => await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
             (await client.Chat.GetResponseAsync($"echo: row {i}", new ChatOptions().WithStage("judge"))).Text));
 

@@ -1,4 +1,6 @@
 using LlamaDuo.Service.Judge;
+using LlamaDuo.Service.Middleware;
+using Microsoft.Extensions.AI;
 
 namespace LlamaDuo.Service.Tests.Judge;
 
@@ -28,8 +30,8 @@ public class LlmJudgeTests
     {
         var a = new ScriptedChatClient((_, _) => "{\"similarity\": 1, \"precision\": 1}");
         var b = new ScriptedChatClient((_, _) => "{\"similarity\": 1, \"precision\": 1}");
-        await new LlmJudge(a, new LlmJudgeOptions { Rounds = 3, MaxConcurrentCalls = 1 }).JudgeAsync(Item);
-        await new LlmJudge(b, new LlmJudgeOptions { Rounds = 3, MaxConcurrentCalls = 1 }).JudgeAsync(Item);
+        await new LlmJudge(a, new LlmJudgeOptions { Rounds = 3 }).JudgeAsync(Item);
+        await new LlmJudge(b, new LlmJudgeOptions { Rounds = 3 }).JudgeAsync(Item);
         Assert.Equal(a.Calls.Select(c => c.Options!.Seed).Order(), b.Calls.Select(c => c.Options!.Seed).Order());
     }
 
@@ -96,10 +98,10 @@ public class LlmJudgeTests
     }
 
     [Fact]
-    public async Task ClientExceptionsAreRecordedAndConcurrencyIsBounded()
+    public async Task ClientExceptionsAreRecordedAndTheClientMiddlewareBoundsConcurrency()
     {
         int inFlight = 0, peak = 0;
-        var client = new ScriptedChatClient((_, _) =>
+        var scripted = new ScriptedChatClient((_, _) =>
         {
             int now = Interlocked.Increment(ref inFlight);
             lock (typeof(LlmJudgeTests)) peak = Math.Max(peak, now);
@@ -107,11 +109,47 @@ public class LlmJudgeTests
             Interlocked.Decrement(ref inFlight);
             throw new HttpRequestException("503 after retries");
         });
-        var judge = new LlmJudge(client, new LlmJudgeOptions { Rounds = 4, MaxParseRetries = 0, MaxConcurrentCalls = 2 });
+        // The one concurrency bound is the service client's (limits.concurrency); the judge and the runner add none.
+        using var client = new ResilientChatClient(scripted, new ResilienceOptions(0, TimeSpan.FromSeconds(30), 0, 0, 2, new RetryBackoff()));
+        var judge = new LlmJudge(client, new LlmJudgeOptions { Rounds = 4, MaxParseRetries = 0 });
         var items = Enumerable.Range(0, 6).Select(i => Item with { Id = $"r{i}" }).ToList();
-        var result = await JudgeRunner.RunAsync(judge, items, new JudgeRunOptions { MaxConcurrentRows = 6 });
+        var result = await JudgeRunner.RunAsync(judge, items);
         Assert.Equal(6, result.UnscoredRows);
+        Assert.Equal(24, scripted.Calls.Count);
         Assert.Contains("HttpRequestException", result.Rows[0].Diagnostics[0].Message);
         Assert.True(peak <= 2, $"peak {peak}");
+    }
+
+    [Fact]
+    public async Task EveryRoundOfEveryRowIsAskedAtOnceSoABatchClientSeesTheWholeRound()
+    {
+        // A client that answers nothing until all 6 rows x 4 rounds are pending, as a provider batch collects them.
+        const int expected = 24;
+        var pending = 0;
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new GateChatClient(async () =>
+        {
+            if (Interlocked.Increment(ref pending) == expected) all.TrySetResult();
+            await all.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            return "{\"similarity\": 90, \"precision\": 80}";
+        });
+        var judge = new LlmJudge(gate, new LlmJudgeOptions { Rounds = 4, MaxParseRetries = 0 });
+        var items = Enumerable.Range(0, 6).Select(i => Item with { Id = $"r{i}" }).ToList();
+        var result = await JudgeRunner.RunAsync(judge, items);
+        Assert.Equal(expected, pending);
+        Assert.Equal(0, result.UnscoredRows);
+    }
+
+    sealed class GateChatClient(Func<Task<string>> reply) : IChatClient
+    {
+        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            new(new ChatMessage(ChatRole.Assistant, await reply()));
+
+        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose() { }
     }
 }

@@ -1,4 +1,5 @@
 using LlamaDuo.Service.Ledger;
+using LlamaDuo.Service.Middleware;
 using LlamaDuo.Service.Providers;
 using LlamaDuo.Service.Tests.Demo;
 using Microsoft.Extensions.AI;
@@ -21,11 +22,12 @@ public sealed class CallStartTests : IDisposable
         using var stub = new StubServer((i, _) => i == 0 ? OpenAiReplies.Error(503) : OpenAiReplies.Ok());
         using var client = ServiceClientFactory.Create(new ServiceOptions
         {
-            Provider = ServiceProviders.OpenAiCompatible,
+            Provider = ServiceProvider.OpenAICompatible,
             Model = "stub-model",
             BaseUrl = stub.BaseUrl + "/v1",
-            RetryBaseDelayS = 0.01,
-            RetryMaxDelayS = 0.05,
+        }, new ServiceClientParts
+        {
+            Backoff = new RetryBackoff { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) },
             CachePath = Path.Combine(_dir, "cache.db"),
         });
         var starts = new List<CallStart>();

@@ -15,16 +15,19 @@ public sealed class FaultToleranceTests : IDisposable
 
     ServiceOptions Options(RunningDemoService demo) => new()
     {
-        Provider = ServiceProviders.Demo,
+        Provider = ServiceProvider.Demo,
         Model = DemoServiceOptions.ModelId,
         BaseUrl = demo.BaseUrl,
         // Long enough that only injected hangs time out even on a busy 2-core machine: an attempt cancelled before
         // the server read it would be counted by the ledger and not by the server.
-        TimeoutS = 3,
-        MaxRetries = 8,
-        RetryBaseDelayS = 0.02,
-        RetryMaxDelayS = 0.2,
-        MaxConcurrency = 16,
+        TimeoutSeconds = 3,
+        Retries = 8,
+        Limits = new ServiceLimits { Rpm = 0, Tpm = 0, Concurrency = 16 },
+    };
+
+    ServiceClientParts Parts() => new()
+    {
+        Backoff = new RetryBackoff { BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(200) },
         CachePath = Path.Combine(_dir, "cache.db"),
         LedgerPath = Path.Combine(_dir, "ledger.jsonl"),
     };
@@ -52,7 +55,7 @@ public sealed class FaultToleranceTests : IDisposable
         var faults = FaultSpec.Parse("429:0.1,500:0.05,timeout:0.02,garbage:0.05,truncated:0.05");
         await using var demo = await DemoService.StartAsync(new DemoServiceOptions { Faults = faults, Seed = 7, LatencyMs = 5 }, [new EchoResponder()]);
         var log = new ListLogger();
-        using (var client = ServiceClientFactory.Create(Options(demo), new ServiceClientParts { LoggerFactory = log.Factory() }))
+        using (var client = ServiceClientFactory.Create(Options(demo), Parts() with { LoggerFactory = log.Factory() }))
         {
             var (answered, failed) = await RunBatch(client.Chat, 200);
             Assert.Contains(log.Lines, l => l.Contains("retrying") && l.Contains("HTTP 429"));
@@ -71,7 +74,7 @@ public sealed class FaultToleranceTests : IDisposable
 
         // A rerun with the same cache pays for nothing: the server sees no new request.
         var before = demo.Stats.ChatRequests;
-        using (var rerun = ServiceClientFactory.Create(Options(demo)))
+        using (var rerun = ServiceClientFactory.Create(Options(demo), Parts()))
         {
             var (answered, _) = await RunBatch(rerun.Chat, 200);
             Assert.True(answered >= 195);
@@ -89,11 +92,11 @@ public sealed class FaultToleranceTests : IDisposable
     public async Task Without_faults_a_rerun_makes_exactly_zero_new_calls()
     {
         await using var demo = await DemoService.StartAsync(new DemoServiceOptions(), [new EchoResponder()]);
-        using (var first = ServiceClientFactory.Create(Options(demo)))
+        using (var first = ServiceClientFactory.Create(Options(demo), Parts()))
             Assert.Equal((50, 0), await RunBatch(first.Chat, 50));
         Assert.Equal(50, demo.Stats.ChatRequests);
 
-        using var second = ServiceClientFactory.Create(Options(demo));
+        using var second = ServiceClientFactory.Create(Options(demo), Parts());
         Assert.Equal((50, 0), await RunBatch(second.Chat, 50));
         Assert.Equal(50, demo.Stats.ChatRequests);
         Assert.Equal(50, second.Ledger.Totals().CacheHits);

@@ -1,6 +1,7 @@
 using LlamaDuo.Service.Demo.Host;
 using LlamaDuo.Service.Demo.Responders;
 using LlamaDuo.Service.Judge;
+using LlamaDuo.Service.Middleware;
 using LlamaDuo.Service.Providers;
 
 namespace LlamaDuo.Service.Tests.Middleware;
@@ -19,18 +20,22 @@ public sealed class JudgeOverFaultsTests : IDisposable
         await using var demo = await DemoService.StartAsync(new DemoServiceOptions { Faults = faults, Seed = 11, LatencyMs = 2 }, [new DemoJudgeResponder()]);
         var options = new ServiceOptions
         {
-            Provider = ServiceProviders.Demo, Model = DemoServiceOptions.ModelId, BaseUrl = demo.BaseUrl,
-            TimeoutS = 3, MaxRetries = 6, RetryBaseDelayS = 0.02, RetryMaxDelayS = 0.2, MaxConcurrency = 16,
+            Provider = ServiceProvider.Demo, Model = DemoServiceOptions.ModelId, BaseUrl = demo.BaseUrl,
+            TimeoutSeconds = 3, Retries = 6, Limits = new ServiceLimits { Rpm = 0, Tpm = 0, Concurrency = 16 },
+        };
+        var parts = new ServiceClientParts
+        {
+            Backoff = new RetryBackoff { BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(200) },
             CachePath = Path.Combine(_dir, "cache.db"), LedgerPath = Path.Combine(_dir, "ledger.jsonl"),
         };
         var items = Enumerable.Range(0, 200)
             .Select(i => new JudgeItem($"row-{i}", $"Q: What did child {i} find?", "kite", i % 4 == 0 ? "ball" : "kite")).ToList();
-        var judgeOptions = new LlmJudgeOptions { Rounds = 1, MaxConcurrentCalls = 16 };
+        var judgeOptions = new LlmJudgeOptions { Rounds = 1 };
 
         JudgeRunResult first;
-        using (var service = ServiceClientFactory.Create(options))
+        using (var service = ServiceClientFactory.Create(options, parts))
         {
-            first = await JudgeRunner.RunAsync(new LlmJudge(service.Chat, judgeOptions), items, new JudgeRunOptions { MaxConcurrentRows = 16 });
+            first = await JudgeRunner.RunAsync(new LlmJudge(service.Chat, judgeOptions), items);
             Assert.Equal(200, first.Rows.Count);
             Assert.All(first.Rows, r => Assert.True(r.Scored || r.Diagnostics.Count > 0));
             Assert.True(first.Rows.Count(r => r.Scored) >= 195);
@@ -39,10 +44,10 @@ public sealed class JudgeOverFaultsTests : IDisposable
         }
 
         var before = demo.Stats.ChatRequests;
-        using (var rerun = ServiceClientFactory.Create(options))
+        using (var rerun = ServiceClientFactory.Create(options, parts))
         {
             var earlier = rerun.Ledger.Entries.Count; // the reopened JSONL holds the first run
-            var second = await JudgeRunner.RunAsync(new LlmJudge(rerun.Chat, judgeOptions), items, new JudgeRunOptions { MaxConcurrentRows = 16 });
+            var second = await JudgeRunner.RunAsync(new LlmJudge(rerun.Chat, judgeOptions), items);
             var now = rerun.Ledger.Entries.Skip(earlier).ToList();
             // Only calls that never got an answer the first time go out again; everything answered comes from the cache.
             Assert.Equal(now.Where(e => !e.CacheHit).Sum(e => e.Attempts), demo.Stats.ChatRequests - before);

@@ -9,13 +9,11 @@ public class RateLimitTests
 {
     static ServiceClient Client(StubServer stub, int rpm = 0, int tpm = 0, int concurrency = 64) => ServiceClientFactory.Create(new ServiceOptions
     {
-        Provider = ServiceProviders.OpenAiCompatible,
+        Provider = ServiceProvider.OpenAICompatible,
         Model = "stub-model",
         BaseUrl = stub.BaseUrl + "/v1",
-        TimeoutS = 5,
-        RequestsPerMinute = rpm,
-        TokensPerMinute = tpm,
-        MaxConcurrency = concurrency,
+        TimeoutSeconds = 5,
+        Limits = new ServiceLimits { Rpm = rpm, Tpm = tpm, Concurrency = concurrency },
     });
 
     [Fact]
@@ -38,8 +36,9 @@ public class RateLimitTests
         var prompt = new string('x', 2000); // ~500 tokens + 100 output each
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, 6).Select(i => client.Chat.GetResponseAsync(prompt + i, new ChatOptions { MaxOutputTokens = 100 })));
-        // 6 x ~601 tokens = ~3600; 1000 up front, the rest at 1000/s.
-        Assert.InRange(clock.Elapsed.TotalSeconds, 2.2, 6);
+        // 6 x ~601 tokens = ~3600; 1000 up front, the rest at 1000/s: ~2.6 s. The upper bound only rules out a
+        // limiter that refills per minute; a loaded 2-core machine (the whole suite at load 20) has taken 6.1 s.
+        Assert.InRange(clock.Elapsed.TotalSeconds, 2.2, 15);
     }
 
     [Fact]

@@ -9,16 +9,14 @@ namespace LlamaDuo.Service.Tests.Middleware;
 /// <summary>The retry layer against a scripted loopback server, through the real OpenAI SDK.</summary>
 public class RetryTests
 {
-    static ServiceClient Client(StubServer stub, int maxRetries = 4, double timeoutS = 1) => ServiceClientFactory.Create(new ServiceOptions
+    static ServiceClient Client(StubServer stub, int maxRetries = 4, int timeoutS = 1) => ServiceClientFactory.Create(new ServiceOptions
     {
-        Provider = ServiceProviders.OpenAiCompatible,
+        Provider = ServiceProvider.OpenAICompatible,
         Model = "stub-model",
         BaseUrl = stub.BaseUrl + "/v1",
-        TimeoutS = timeoutS,
-        MaxRetries = maxRetries,
-        RetryBaseDelayS = 0.01,
-        RetryMaxDelayS = 0.05,
-    });
+        TimeoutSeconds = timeoutS,
+        Retries = maxRetries,
+    }, new ServiceClientParts { Backoff = new RetryBackoff { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) } });
 
     [Fact]
     public async Task Retry_after_in_seconds_is_waited_out_before_the_retry()
@@ -97,17 +95,43 @@ public class RetryTests
     public async Task A_hung_request_times_out_and_the_retry_succeeds()
     {
         using var stub = new StubServer((i, _) => i == 0 ? OpenAiReplies.Ok() with { DelayMs = 5000 } : OpenAiReplies.Ok("second"));
-        using var client = Client(stub, timeoutS: 0.5);
+        using var client = Client(stub, timeoutS: 1);
         var clock = Stopwatch.StartNew();
         var reply = await client.Chat.GetResponseAsync("hi");
         Assert.Equal("second", reply.Text);
-        Assert.InRange(clock.Elapsed.TotalSeconds, 0.45, 3);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.95, 4);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_request_on_the_wire_stops_it_without_a_retry_or_a_ledger_failure()
+    {
+        using var stub = new StubServer((_, _) => OpenAiReplies.Ok() with { DelayMs = 5000 });
+        using var client = Client(stub, timeoutS: 30);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var clock = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.Chat.GetResponseAsync("hi", cancellationToken: cancel.Token));
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.25, 3);
+        Assert.Single(stub.Requests);
+        Assert.Empty(client.Ledger.Entries); // cancelled, not failed
+    }
+
+    [Fact]
+    public async Task Cancelling_during_a_retry_after_wait_ends_the_wait()
+    {
+        using var stub = new StubServer((_, _) => OpenAiReplies.Error(429, "rate_limit_error", new Dictionary<string, string> { ["Retry-After"] = "20" }));
+        using var client = Client(stub);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var clock = Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.Chat.GetResponseAsync("hi", cancellationToken: cancel.Token));
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.45, 5);
+        Assert.Single(stub.Requests);
     }
 
     [Fact]
     public async Task Full_jitter_backoff_stays_under_the_exponential_ceiling()
     {
-        var retry = new RetryingChatClient(new DelegatingFake(), new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1) }, new Random(3));
+        var backoff = new RetryBackoff { BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1) };
+        using var retry = new ResilientChatClient(new DelegatingFake(), new ResilienceOptions(6, TimeSpan.FromSeconds(1), 0, 0, 1, backoff), new Random(3));
         var waits = Enumerable.Range(1, 6).Select(n => retry.DelayBefore(n, null).TotalMilliseconds).ToArray();
         for (var n = 1; n <= 6; n++) Assert.InRange(waits[n - 1], 0, Math.Min(1000, 100 * Math.Pow(2, n - 1)));
         Assert.True(waits.Distinct().Count() > 1, "jitter should vary the waits");

@@ -21,12 +21,11 @@ public sealed class ServiceTelemetryTests : IDisposable
 
     ServiceClient Client(StubServer stub) => ServiceClientFactory.Create(new ServiceOptions
     {
-        Provider = ServiceProviders.OpenAiCompatible,
+        Provider = ServiceProvider.OpenAICompatible,
         Model = "gpt-4o",
         BaseUrl = stub.BaseUrl + "/v1",
-        TimeoutS = 5,
-        CachePath = Path.Combine(_dir, "cache.db"),
-    });
+        TimeoutSeconds = 5,
+    }, new ServiceClientParts { CachePath = Path.Combine(_dir, "cache.db") });
 
     [Fact]
     public async Task A_call_is_a_gen_ai_span_with_model_tokens_and_cost()

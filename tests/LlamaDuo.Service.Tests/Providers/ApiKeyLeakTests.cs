@@ -36,16 +36,19 @@ public sealed class ApiKeyLeakTests : IDisposable
                 : OpenAiReplies.Ok("ok"));
         var options = new ServiceOptions
         {
-            Provider = provider,
+            Provider = provider == "anthropic" ? ServiceProvider.Anthropic : ServiceProvider.OpenAICompatible,
             Model = provider == "anthropic" ? "claude-3-5-haiku-latest" : "gpt-4o-mini",
             BaseUrl = provider == "anthropic" ? stub.BaseUrl : stub.BaseUrl + "/v1",
             ApiKeyEnv = Variable,
-            MaxRetries = 1,
-            RetryBaseDelayS = 0.01,
+            Retries = 1,
+        };
+        using (var client = ServiceClientFactory.Create(options, new ServiceClientParts
+        {
+            LoggerFactory = log.Factory(),
+            Backoff = new RetryBackoff { BaseDelay = TimeSpan.FromMilliseconds(10) },
             CachePath = Path.Combine(_dir, "cache.db"),
             LedgerPath = Path.Combine(_dir, "ledger.jsonl"),
-        };
-        using (var client = ServiceClientFactory.Create(options, new ServiceClientParts { LoggerFactory = log.Factory() }))
+        }))
         {
             for (var i = 0; i < 6; i++)
             {

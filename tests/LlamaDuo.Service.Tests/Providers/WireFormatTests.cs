@@ -31,7 +31,7 @@ public class WireFormatTests
     {
         using var stub = new StubServer((_, _) => new StubReply(200, OpenAiReplies.Completion("Fine.", promptTokens: 21, completionTokens: 3)));
         using var client = ServiceClientFactory.Create(
-            new ServiceOptions { Provider = provider, Model = "gpt-4o-mini", BaseUrl = stub.BaseUrl + "/v1", ApiKeyEnv = "WIRE_KEY", MaxRetries = 0 },
+            new ServiceOptions { Provider = provider == "gemini" ? ServiceProvider.Gemini : ServiceProvider.OpenAI, Model = "gpt-4o-mini", BaseUrl = stub.BaseUrl + "/v1", ApiKeyEnv = "WIRE_KEY", Retries = 0 },
             new ServiceClientParts { Environment = Env("WIRE_KEY", "sk-wire-123") });
 
         var reply = await client.Chat.GetResponseAsync(Conversation, new ChatOptions { Temperature = 0.25f, MaxOutputTokens = 300, Seed = 42, ResponseFormat = ChatResponseFormat.Json });
@@ -79,7 +79,7 @@ public class WireFormatTests
     {
         using var stub = new StubServer((_, _) => new StubReply(200, AnthropicReply));
         using var client = ServiceClientFactory.Create(
-            new ServiceOptions { Provider = "anthropic", Model = "claude-sonnet-4-20250514", BaseUrl = stub.BaseUrl, MaxRetries = 0 },
+            new ServiceOptions { Provider = ServiceProvider.Anthropic, Model = "claude-sonnet-4-20250514", BaseUrl = stub.BaseUrl, Retries = 0 },
             new ServiceClientParts { Environment = Env("ANTHROPIC_API_KEY", "sk-ant-wire-456") });
 
         var reply = await client.Chat.GetResponseAsync(Conversation, new ChatOptions { Temperature = 0.5f, MaxOutputTokens = 200 }.WithStageTag("judge"));

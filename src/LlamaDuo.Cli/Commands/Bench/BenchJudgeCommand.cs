@@ -69,26 +69,24 @@ public sealed class BenchJudgeCommand : AsyncCommand<BenchJudgeCommand.Settings>
         await using var demo = await DemoService.StartAsync(new DemoServiceOptions { LatencyMs = settings.LatencyMs }, [new DemoJudgeResponder()], ct);
         using var service = ServiceClientFactory.Create(new ServiceOptions
         {
-            Provider = ServiceProviders.Demo,
+            Provider = ServiceProvider.Demo,
             Model = DemoServiceOptions.ModelId,
             BaseUrl = demo.BaseUrl,
-            MaxConcurrency = settings.Concurrency,
-            RequestsPerMinute = rpm,
-            TimeoutS = 30,
+            Limits = new ServiceLimits { Concurrency = settings.Concurrency, Rpm = rpm, Tpm = 0 },
+            TimeoutSeconds = 30,
         });
-        var judge = new LlmJudge(service.Chat, new LlmJudgeOptions { Rounds = settings.Rounds, MaxConcurrentCalls = settings.Concurrency, StageLabel = "judge" });
+        var judge = new LlmJudge(service.Chat, new LlmJudgeOptions { Rounds = settings.Rounds, StageLabel = "judge" });
         var items = Enumerable.Range(0, rows).Select(i => new JudgeItem($"bench-{i}",
             $"Q: In the story, what colour was the kite that child {i} found?", "red", i % 3 == 0 ? "blue" : "red")).ToList();
 
         // Warm-up (JIT, connection pool) on other rows, outside the timed part.
         var warmup = Enumerable.Range(0, settings.Concurrency).Select(i => items[i] with { Id = $"warmup-{i}", Instruction = "warm-up " + items[i].Instruction }).ToList();
-        await JudgeRunner.RunAsync(new LlmJudge(service.Chat, new LlmJudgeOptions { Rounds = 1, MaxConcurrentCalls = settings.Concurrency }), warmup,
-            new JudgeRunOptions { MaxConcurrentRows = settings.Concurrency }, cancellationToken: ct);
+        await JudgeRunner.RunAsync(new LlmJudge(service.Chat, new LlmJudgeOptions { Rounds = 1 }), warmup, cancellationToken: ct);
         var before = demo.Stats.ChatRequests;
         var attemptsBefore = service.Ledger.Totals("judge").Attempts;
 
         var clock = Stopwatch.StartNew();
-        var result = await JudgeRunner.RunAsync(judge, items, new JudgeRunOptions { MaxConcurrentRows = settings.Concurrency }, cancellationToken: ct);
+        var result = await JudgeRunner.RunAsync(judge, items, cancellationToken: ct);
         var seconds = clock.Elapsed.TotalSeconds;
 
         var calls = demo.Stats.ChatRequests - before;

@@ -38,7 +38,8 @@ public sealed class JudgeCalibrateCommand : AsyncCommand<JudgeCalibrateSettings>
         var labels = LabelsFile.Read(settings.Labels);  // bad labels stop here, before any call is paid for
         string dir = Path.GetFullPath(settings.Out);
         Directory.CreateDirectory(dir);
-        using var service = ServiceClientFactory.Create(ConfigMapping.Service(config, Path.Combine(dir, "cache.db"), Path.Combine(dir, "ledger.jsonl")));
+        using var service = ServiceClientFactory.Create(config.Service,
+            new ServiceClientParts { CachePath = Path.Combine(dir, "cache.db"), LedgerPath = Path.Combine(dir, "ledger.jsonl") });
         IRowJudge judge = ConfigMapping.Programmatic(config) is { } programmatic
             ? programmatic
             : new LlmJudge(service.Chat, ConfigMapping.LlmJudge(config, service.Options.Model), $"llm:{service.Options.Model}");

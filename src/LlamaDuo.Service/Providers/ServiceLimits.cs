@@ -1,4 +1,4 @@
-namespace LlamaDuo.Pipeline.Config;
+namespace LlamaDuo.Service.Providers;
 
 /// <summary>The <c>service.limits</c> section: client-side rate limits so the provider never has to refuse us.</summary>
 public sealed record ServiceLimits

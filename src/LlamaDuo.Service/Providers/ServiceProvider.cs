@@ -1,6 +1,6 @@
 using System.Runtime.Serialization;
 
-namespace LlamaDuo.Pipeline.Config;
+namespace LlamaDuo.Service.Providers;
 
 /// <summary>Which service LLM plays judge and synthesizer.</summary>
 public enum ServiceProvider
