@@ -20,7 +20,12 @@ public static class StudentLoader
         student.Module.eval();
         return student;
     }
-}
 
-/// <summary>Where one round's training put its result: an adapter (LoRA) or a whole model (full fine-tuning).</summary>
-public sealed record TrainedWeights(string? AdapterDir, string? ModelDir);
+    /// <summary>The base plus a round's output with a LoRA adapter merged into the weights: what the export formats write.</summary>
+    public static StudentModel Merged(LlamaDuoConfig config, TrainedWeights weights)
+    {
+        var student = Trained(config, weights);
+        if (weights.AdapterDir is not null) LoraModel.Merge(student.Module);
+        return student;
+    }
+}

@@ -2,6 +2,7 @@ using LlamaDuo.Core.Data;
 using LlamaDuo.Core.Errors;
 using LlamaDuo.Pipeline.Data;
 using LlamaDuo.Pipeline.Store;
+using LlamaDuo.Service.Judge;
 using LlamaDuo.Service.Batch;
 
 namespace LlamaDuo.Pipeline.Tests.Store;
@@ -74,7 +75,7 @@ public abstract class RunStoreContract
         Assert.Null(rounds[1].Similarity);
         Assert.Equal(85, sim.Mean);
         Assert.Equal(85, sim.Median);
-        Assert.Equal(50, sim.Coverage);
+        Assert.Equal(50, sim.CoveragePercent);
         Assert.True(sim.CiLow < 85 && sim.CiHigh > 85);
     }
 
