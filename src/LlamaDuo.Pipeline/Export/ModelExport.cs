@@ -20,45 +20,56 @@ namespace LlamaDuo.Pipeline.Export;
 /// </summary>
 public static class ModelExport
 {
+    /// <summary>One file: merged weights, tokenizer and chat template; export/model.gguf in a run.</summary>
+    public static readonly ExportFormat Gguf = new("gguf", "model.gguf", r => GgufQuants.Parse(r.Quant), (m, r) =>
+    {
+        StudentModelExport.ToGguf(m, r.Out, GgufQuants.Parse(r.Quant), r.Name);
+        return [r.Out];
+    });
+
+    /// <summary>A merged Hugging Face folder; export/hf in a run.</summary>
+    public static readonly ExportFormat Safetensors = new("safetensors", "hf", _ => { }, (m, r) =>
+    {
+        WriteHfFolder(m, r.Out);
+        return [r.Out];
+    });
+
+    /// <summary>The PEFT adapter folder as trained; export/adapter in a run.</summary>
+    public static readonly ExportFormat Peft = new("peft", "adapter", r =>
+    {
+        if (r.AdapterDir is null) throw new InputException("--format peft needs --adapter DIR or --run DIR", field: "--adapter");
+    }, (_, r) =>
+    {
+        if (r.AdapterDir is null || !PeftAdapterFiles.Exists(r.AdapterDir))
+            throw new InputException("peft export needs a LoRA adapter: pass --adapter DIR or --run DIR of a LoRA run", field: "--format", value: "peft");
+        CopyFolder(r.AdapterDir, r.Out);
+        return [r.Out];
+    });
+
+    /// <summary>A folder with model.gguf and a Modelfile; in a run, the export folder itself.</summary>
+    public static readonly ExportFormat Ollama = new("ollama", "", r => GgufQuants.Parse(r.Quant), (m, r) =>
+    {
+        Directory.CreateDirectory(r.Out);
+        string gguf = Path.Combine(r.Out, "model.gguf"), modelfile = Path.Combine(r.Out, "Modelfile");
+        StudentModelExport.ToGguf(m, gguf, GgufQuants.Parse(r.Quant), r.Name);
+        AtomicFile.WriteAllText(modelfile, Modelfile(m, "./model.gguf"));
+        return [gguf, modelfile];
+    });
+
+    /// <summary>The LoRA adapter alone as GGUF (f32 or f16), for llama.cpp to apply on the base GGUF at run time.</summary>
+    public static readonly ExportFormat LoraGguf = new("lora-gguf", "adapter.gguf", r =>
+    {
+        if (r.AdapterDir is null || GgufQuants.Parse(r.Quant) is not (GgufQuant.F32 or GgufQuant.F16))
+            throw new InputException("--format lora-gguf needs --adapter DIR (or --run DIR) and --quant f32 or f16", field: "--adapter");
+    }, (m, r) =>
+    {
+        LoraGgufExport.Export(r.AdapterDir ?? throw new InputException("the best round has no LoRA adapter (full fine-tuning); use --format gguf"),
+            m.Config, r.Out, GgufQuants.Parse(r.Quant).TensorType(), r.Name);
+        return [r.Out];
+    });
+
     /// <summary>Every format this build writes, in the order `llamaduo export` lists them.</summary>
-    public static readonly IReadOnlyList<ExportFormat> All =
-    [
-        new("gguf", "model.gguf", r => GgufQuants.Parse(r.Quant), (m, r) =>
-        {
-            StudentModelExport.ToGguf(m, r.Out, GgufQuants.Parse(r.Quant), r.Name);
-            return [r.Out];
-        }),
-        new("safetensors", "hf", _ => { }, (m, r) =>
-        {
-            WriteHfFolder(m, r.Out);
-            return [r.Out];
-        }),
-        new("peft", "adapter", r => NeedAdapter(r, "--format peft needs --adapter DIR or --run DIR"), (_, r) =>
-        {
-            if (r.AdapterDir is null || !PeftAdapterFiles.Exists(r.AdapterDir))
-                throw new InputException("peft export needs a LoRA adapter: pass --adapter DIR or --run DIR of a LoRA run", field: "--format", value: "peft");
-            CopyFolder(r.AdapterDir, r.Out);
-            return [r.Out];
-        }),
-        new("ollama", "", r => GgufQuants.Parse(r.Quant), (m, r) =>
-        {
-            Directory.CreateDirectory(r.Out);
-            string gguf = Path.Combine(r.Out, "model.gguf"), modelfile = Path.Combine(r.Out, "Modelfile");
-            StudentModelExport.ToGguf(m, gguf, GgufQuants.Parse(r.Quant), r.Name);
-            AtomicFile.WriteAllText(modelfile, Modelfile(m, "./model.gguf"));
-            return [gguf, modelfile];
-        }),
-        new("lora-gguf", "adapter.gguf", r =>
-        {
-            if (r.AdapterDir is null || GgufQuants.Parse(r.Quant) is not (GgufQuant.F32 or GgufQuant.F16))
-                throw new InputException("--format lora-gguf needs --adapter DIR (or --run DIR) and --quant f32 or f16", field: "--adapter");
-        }, (m, r) =>
-        {
-            LoraGgufExport.Export(r.AdapterDir ?? throw new InputException("the best round has no LoRA adapter (full fine-tuning); use --format gguf"),
-                m.Config, r.Out, GgufQuants.Parse(r.Quant).TensorType(), r.Name);
-            return [r.Out];
-        }),
-    ];
+    public static readonly IReadOnlyList<ExportFormat> All = [Gguf, Safetensors, Peft, Ollama, LoraGguf];
 
     /// <summary>The format's names, for messages and config checks.</summary>
     public static IReadOnlyList<string> Formats => [.. All.Select(f => f.Name)];
@@ -79,11 +90,6 @@ public static class ModelExport
         var request = new ExportRequest(outPath, quant, name, adapterDir);
         f.Check(request);
         return f.Write(student, request);
-    }
-
-    static void NeedAdapter(ExportRequest r, string message)
-    {
-        if (r.AdapterDir is null) throw new InputException(message, field: "--adapter");
     }
 
     /// <summary>Loads the base, applies a PEFT adapter or takes a fully fine-tuned folder, and merges: ready to export.</summary>

@@ -49,8 +49,8 @@ public static class ExportStage
     /// </summary>
     static IEnumerable<ExportFormat> Formats(ExportOptions export, TrainedWeights weights) =>
         ModelExport.All.Where(f => export.Formats.Contains(f.Name, StringComparer.OrdinalIgnoreCase))
-            .Where(f => f.Name != "peft" || weights.AdapterDir is not null)
-            .Where(f => f.Name != "gguf" || !export.Formats.Contains("ollama", StringComparer.OrdinalIgnoreCase));
+            .Where(f => f != ModelExport.Peft || weights.AdapterDir is not null)
+            .Where(f => f != ModelExport.Gguf || !export.Formats.Contains(ModelExport.Ollama.Name, StringComparer.OrdinalIgnoreCase));
 
     static async Task ParityAsync(LoopContext ctx, int round, string gguf, IChatTemplate template, IReadOnlyList<CoverageRow> test, RoundMetrics before, CancellationToken ct)
     {

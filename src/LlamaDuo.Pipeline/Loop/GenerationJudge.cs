@@ -20,7 +20,8 @@ public static class GenerationJudge
     public static IRowJudge Judge(LoopContext ctx, ServiceClient service) =>
         ConfigMapping.Programmatic(ctx.Config) is { } programmatic
             ? programmatic
-            : new LlmJudge(service.Chat, ConfigMapping.LlmJudge(ctx.Config, service.Options.Model), $"llm:{service.Options.Model}");
+            : new LlmJudge(service.Chat, ConfigMapping.LlmJudge(ctx.Config, service.Options.Model) with { StageLabel = LoopStage.Judge.Name() },
+                $"llm:{service.Options.Model}");
 
     /// <summary>One judge item per generation: id "ROW#SAMPLE", the row's instruction and reference, the candidate.</summary>
     public static List<JudgeItem> Items(IReadOnlyList<CoverageRow> test, IReadOnlyList<Generation> generations)

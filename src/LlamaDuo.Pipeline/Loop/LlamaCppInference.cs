@@ -1,6 +1,7 @@
 using LlamaDuo.LlamaCpp.Engine;
 using LlamaDuo.LlamaCpp.Export;
 using LlamaDuo.Pipeline.Data;
+using LlamaDuo.Pipeline.Export;
 using LlamaDuo.Torch.Generation;
 using LlamaDuo.Torch.Templates;
 using Microsoft.Extensions.AI;
@@ -41,7 +42,7 @@ public static class LlamaCppInference
             if (!File.Exists(model))
             {
                 using var baseModel = StudentLoader.Base(config);
-                StudentModelExport.ToGguf(baseModel, model, GgufQuant.F32, config.Task.Name);
+                ModelExport.Gguf.Write(baseModel, new ExportRequest(model, "f32", config.Task.Name, null));
                 ctx.Say(round, LoopStage.Infer, $"wrote {Path.GetRelativePath(ctx.Folder.Root, model)} (F32, once per run)");
             }
             described = "base.gguf";
@@ -54,7 +55,7 @@ public static class LlamaCppInference
         using (var student = StudentLoader.Trained(config, weights))
         {
             template = student.Template;
-            if (weights.ModelDir is not null) StudentModelExport.ToGguf(student, model, GgufQuant.F32, config.Task.Name);
+            if (weights.ModelDir is not null) ModelExport.Gguf.Write(student, new ExportRequest(model, "f32", config.Task.Name, null));
             else if (weights.AdapterDir is { } dir)
             {
                 adapter = ctx.Folder.RoundFile(round, "adapter.gguf");

@@ -27,7 +27,8 @@ public static class SynthStage
             Directory.CreateDirectory(ctx.Folder.RoundDir(round));
             var cfg = ctx.Config;
             var task = new TaskDescription(cfg.Task.Name, cfg.Task.Topic, cfg.Task.SystemPrompt);
-            var synthesizer = new DataSynthesizer(ctx.Service.Chat, task, ConfigMapping.Synthesis(cfg, ctx.Service.Options.Model), ctx.Service.Options.Model);
+            var synthesizer = new DataSynthesizer(ctx.Service.Chat, task,
+                ConfigMapping.Synthesis(cfg, ctx.Service.Options.Model) with { StageLabel = LoopStage.Synth.Name() }, ctx.Service.Options.Model);
             var trainExamples = train.Select(r => r.Example).ToList();
             var weights = cfg.Synthesis.WeightedByFailures ? FailureWeights(trainExamples, lastJudgement, cfg.Judge.Pass.CoverageThreshold) : null;
             var result = await synthesizer.GenerateAsync(trainExamples, round, rowsWanted, weights, ct);

@@ -27,7 +27,7 @@ public sealed class ExportCommand : Command<ExportSettings>
         format.Check(request);
         using var model = ModelExport.LoadMerged(settings.Model, settings.Adapter, settings.Template);
         format.Write(model, request);
-        if (format.Name == "gguf") DescribeGguf(model, settings.Out, GgufQuants.Parse(settings.Quant));
+        if (format == ModelExport.Gguf) DescribeGguf(model, settings.Out, GgufQuants.Parse(settings.Quant));
         else Console.Out.WriteLine($"wrote {settings.Out}");
         Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds:F1} s]");
         return 0;
