@@ -28,6 +28,9 @@ sealed class FakeLoop : IDisposable
     public int StudentCalls;
     public int SynthCalls => _synthCalls;
 
+    /// <summary>The student's next answer throws (a crashed engine), once.</summary>
+    public bool FailNextAnswer { get; set; }
+
     /// <summary>The student answers right once trained on more rows than this (null: never).</summary>
     public int? RowsToLearn { get; set; }
 
@@ -86,6 +89,11 @@ sealed class FakeLoop : IDisposable
     {
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken ct = default)
         {
+            if (loop.FailNextAnswer)
+            {
+                loop.FailNextAnswer = false;
+                throw new HttpRequestException("connection refused");
+            }
             Interlocked.Increment(ref loop.StudentCalls);
             var question = messages.Last().Text;
             var n = question.Split(' ', '?').First(w => int.TryParse(w, out _));

@@ -75,6 +75,25 @@ public class MigrationLoopTests
     }
 
     [Fact]
+    public async Task A_run_that_failed_in_infer_resumes_there_without_training_again()
+    {
+        using var loop = new FakeLoop { RowsToLearn = 30, FailNextAnswer = true };
+        await Assert.ThrowsAsync<HttpRequestException>(() => loop.RunAsync());
+        using (var store = RunStore.Open(loop.RunDir))
+        {
+            Assert.Equal(RunStatus.Failed, store.Run.Status);
+            Assert.Equal(StageStatus.Failed, store.GetStage(0, "infer")!.Status);
+        }
+
+        var outcome = await loop.RunAsync();
+
+        Assert.True(outcome.Passed);
+        Assert.Equal([30, 46], loop.TrainJobs.Select(j => j.Rows.Count));   // round 0 trained once
+        using var resumed = RunStore.Open(loop.RunDir);
+        Assert.Equal(2, resumed.GetStage(0, "infer")!.Attempts);
+    }
+
+    [Fact]
     public async Task A_damaged_train_output_is_trained_again_and_later_stages_are_kept()
     {
         using var loop = new FakeLoop("loop: {max_rounds: 1}");
