@@ -37,12 +37,11 @@ public static class ModelExport
     /// <summary>The PEFT adapter folder as trained; export/adapter in a run.</summary>
     public static readonly ExportFormat Peft = new("peft", "adapter", r =>
     {
-        if (r.AdapterDir is null) throw new InputException("--format peft needs --adapter DIR or --run DIR", field: "--adapter");
+        if (r.AdapterDir is null || !PeftAdapterFiles.Exists(r.AdapterDir))
+            throw new InputException("peft export needs a LoRA adapter: pass --adapter DIR or --run DIR of a LoRA run", r.AdapterDir, field: "--adapter");
     }, (_, r) =>
     {
-        if (r.AdapterDir is null || !PeftAdapterFiles.Exists(r.AdapterDir))
-            throw new InputException("peft export needs a LoRA adapter: pass --adapter DIR or --run DIR of a LoRA run", field: "--format", value: "peft");
-        CopyFolder(r.AdapterDir, r.Out);
+        CopyFolder(r.AdapterDir!, r.Out);
         return [r.Out];
     });
 
@@ -84,12 +83,14 @@ public static class ModelExport
     /// returns what it wrote. <paramref name="student"/> must already hold the merged weights;
     /// <paramref name="adapterDir"/> is the PEFT adapter they came from (needed for peft).
     /// </summary>
-    public static IReadOnlyList<string> Write(StudentModel student, string format, string outPath, string quant, string name, string? adapterDir)
+    public static IReadOnlyList<string> Write(StudentModel student, string format, string outPath, string quant, string name, string? adapterDir) =>
+        Write(student, Find(format), new ExportRequest(outPath, quant, name, adapterDir));
+
+    /// <summary>Checks <paramref name="request"/> and writes <paramref name="format"/>; returns the files and folders written.</summary>
+    public static IReadOnlyList<string> Write(StudentModel student, ExportFormat format, ExportRequest request)
     {
-        var f = Find(format);
-        var request = new ExportRequest(outPath, quant, name, adapterDir);
-        f.Check(request);
-        return f.Write(student, request);
+        format.Check(request);
+        return format.Write(student, request);
     }
 
     /// <summary>Loads the base, applies a PEFT adapter or takes a fully fine-tuned folder, and merges: ready to export.</summary>

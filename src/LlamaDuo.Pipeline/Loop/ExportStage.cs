@@ -33,7 +33,7 @@ public static class ExportStage
             {
                 template = student.Template;
                 foreach (var format in Formats(ctx.Config.Export, weights))
-                    outputs.AddRange(format.Write(student,
+                    outputs.AddRange(ModelExport.Write(student, format,
                         new ExportRequest(Path.Combine(dir, format.InRunExport), ctx.Config.Export.Quant, ctx.Config.Task.Name, weights.AdapterDir)));
             }
             ctx.Say(stageRound, LoopStage.Export, $"wrote {string.Join(", ", outputs.Select(o => Path.GetRelativePath(ctx.Folder.Root, o)))}");

@@ -42,7 +42,7 @@ public static class LlamaCppInference
             if (!File.Exists(model))
             {
                 using var baseModel = StudentLoader.Base(config);
-                ModelExport.Gguf.Write(baseModel, new ExportRequest(model, "f32", config.Task.Name, null));
+                ModelExport.Write(baseModel, ModelExport.Gguf, new ExportRequest(model, "f32", config.Task.Name, null));
                 ctx.Say(round, LoopStage.Infer, $"wrote {Path.GetRelativePath(ctx.Folder.Root, model)} (F32, once per run)");
             }
             described = "base.gguf";
@@ -55,7 +55,7 @@ public static class LlamaCppInference
         using (var student = StudentLoader.Trained(config, weights))
         {
             template = student.Template;
-            if (weights.ModelDir is not null) ModelExport.Gguf.Write(student, new ExportRequest(model, "f32", config.Task.Name, null));
+            if (weights.ModelDir is not null) ModelExport.Write(student, ModelExport.Gguf, new ExportRequest(model, "f32", config.Task.Name, null));
             else if (weights.AdapterDir is { } dir)
             {
                 adapter = ctx.Folder.RoundFile(round, "adapter.gguf");

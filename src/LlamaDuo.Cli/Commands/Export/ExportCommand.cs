@@ -26,7 +26,7 @@ public sealed class ExportCommand : Command<ExportSettings>
         var request = new ExportRequest(settings.Out, settings.Quant, Name(settings), settings.Adapter);
         format.Check(request);
         using var model = ModelExport.LoadMerged(settings.Model, settings.Adapter, settings.Template);
-        format.Write(model, request);
+        ModelExport.Write(model, format, request);
         if (format == ModelExport.Gguf) DescribeGguf(model, settings.Out, GgufQuants.Parse(settings.Quant));
         else Console.Out.WriteLine($"wrote {settings.Out}");
         Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds:F1} s]");
