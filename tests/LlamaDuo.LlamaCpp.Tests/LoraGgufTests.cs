@@ -3,6 +3,7 @@ using LlamaDuo.LlamaCpp.Engine;
 using LlamaDuo.LlamaCpp.Export;
 using LlamaDuo.LlamaCpp.Gguf;
 using LlamaDuo.LlamaCpp.Tests.Support;
+using LlamaDuo.Models.Model;
 using LlamaDuo.Torch.Loading;
 using LlamaDuo.Torch.Lora;
 using LlamaDuo.Torch.Model;

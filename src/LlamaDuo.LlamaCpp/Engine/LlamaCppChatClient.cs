@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using LlamaDuo.Core.Data;
 using LlamaDuo.LlamaCpp.Export;
-using LlamaDuo.Torch.Templates;
+using LlamaDuo.Models.Templates;
 using Microsoft.Extensions.AI;
 
 namespace LlamaDuo.LlamaCpp.Engine;

@@ -1,4 +1,4 @@
-using LlamaDuo.Torch.Tokenizers;
+using LlamaDuo.Models.Tokenizers;
 
 namespace LlamaDuo.LlamaCpp.Export;
 

@@ -1,5 +1,5 @@
 using LlamaDuo.LlamaCpp.Gguf;
-using LlamaDuo.Torch.Tokenizers;
+using LlamaDuo.Models.Tokenizers;
 
 namespace LlamaDuo.LlamaCpp.Export;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using LlamaDuo.LlamaCpp.Gguf;
-using LlamaDuo.Torch.Model;
+using LlamaDuo.Models.Model;
 
 namespace LlamaDuo.LlamaCpp.Export;
 

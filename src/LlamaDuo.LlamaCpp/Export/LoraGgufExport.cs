@@ -1,8 +1,8 @@
 using LlamaDuo.Core.Errors;
 using LlamaDuo.LlamaCpp.Gguf;
-using LlamaDuo.Torch.Lora;
-using LlamaDuo.Torch.Model;
-using static TorchSharp.torch;
+using LlamaDuo.Models.Lora;
+using LlamaDuo.Models.Safetensors;
+using LlamaDuo.Models.Model;
 
 namespace LlamaDuo.LlamaCpp.Export;
 
@@ -65,22 +65,22 @@ public static class LoraGgufExport
     /// <summary>A PEFT adapter folder as its config and its A/B weights under PEFT names, read into memory as fp32.</summary>
     public static (PeftAdapterConfig Config, IReadOnlyList<NamedWeight> Weights) Read(string adapterDir)
     {
-        var (config, loaded) = PeftAdapterFiles.Load(adapterDir);
+        var (config, stored) = PeftAdapterFolder.Read(adapterDir);
         var weights = new List<NamedWeight>();
-        foreach (var (module, (a, b)) in loaded)
+        foreach (var (module, (a, b)) in stored)
         {
-            weights.Add(Snapshot(PeftAdapterFiles.KeyA(module), a));
-            weights.Add(Snapshot(PeftAdapterFiles.KeyB(module), b));
-            a.Dispose();
-            b.Dispose();
+            weights.Add(Snapshot(PeftAdapterFolder.KeyA(module), a));
+            weights.Add(Snapshot(PeftAdapterFolder.KeyB(module), b));
         }
         return (config, weights);
     }
 
-    static NamedWeight Snapshot(string name, Tensor tensor)
+    static NamedWeight Snapshot(string name, SafetensorsTensor tensor)
     {
-        var values = tensor.to(ScalarType.Float32).contiguous().data<float>().ToArray();
-        return new NamedWeight(name, tensor.shape, () => values);
+        if (tensor.Dtype is not ("F32" or "F16" or "BF16"))
+            throw new InputException("LoRA weights must be F32, F16 or BF16", field: name, value: tensor.Dtype);
+        var values = tensor.ToFloats();
+        return new NamedWeight(name, tensor.Shape, () => values);
     }
 
     static (string Module, bool IsA) ModuleOf(string peftName)

@@ -1,4 +1,4 @@
-using LlamaDuo.Torch.Model;
+using LlamaDuo.Models.Model;
 
 namespace LlamaDuo.LlamaCpp.Export;
 

@@ -1,6 +1,6 @@
-using LlamaDuo.Torch.Model;
-using LlamaDuo.Torch.Templates;
-using LlamaDuo.Torch.Tokenizers;
+using LlamaDuo.Models.Model;
+using LlamaDuo.Models.Templates;
+using LlamaDuo.Models.Tokenizers;
 
 namespace LlamaDuo.LlamaCpp.Export;
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.Serialization;
 using System.Text;
+using LlamaDuo.Core.Options;
 
 namespace LlamaDuo.Pipeline.Config;
 
@@ -10,14 +11,20 @@ internal static class ConfigNames
 {
     static readonly ConcurrentDictionary<Type, IReadOnlyDictionary<string, PropertyInfo>> Cache = new();
 
-    /// <summary>The settable properties of an options record, by YAML key, in declaration order.</summary>
+    /// <summary>
+    /// The settable properties of an options record, by YAML key, in declaration order; a property marked
+    /// <see cref="NotInConfigAttribute"/> is the caller's wiring, not a key.
+    /// </summary>
     public static IReadOnlyDictionary<string, PropertyInfo> Keys(Type type) => Cache.GetOrAdd(type, t =>
     {
         var keys = new Dictionary<string, PropertyInfo>();
-        foreach (var p in t.GetProperties(BindingFlags.Public | BindingFlags.Instance))
-            if (p.CanWrite && p.SetMethod!.IsPublic) keys[SnakeCase(p.Name)] = p;
+        // A section that extends a library's options lists the library's keys first, as they were declared.
+        foreach (var p in t.GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => Depth(p.DeclaringType!)))
+            if (p.CanWrite && p.SetMethod!.IsPublic && !p.IsDefined(typeof(NotInConfigAttribute))) keys[SnakeCase(p.Name)] = p;
         return keys;
     });
+
+    static int Depth(Type type) => type.BaseType is null ? 0 : 1 + Depth(type.BaseType);
 
     public static string SnakeCase(string name)
     {

@@ -1,11 +1,11 @@
 using LlamaDuo.Core.Errors;
+using LlamaDuo.Torch.Training;
 
 namespace LlamaDuo.Pipeline.Config;
 
 /// <summary>Range and consistency checks after binding; each failure names the key and, when it was written, its line.</summary>
 internal static class ConfigValidator
 {
-    static readonly string[] Dtypes = ["auto", "fp32", "bf16"];
     static readonly string[] Statistics = ["mean", "median"];
     static readonly string[] ExportFormats = ["safetensors", "gguf", "peft", "ollama"];
     static readonly HashSet<string> Quants = new(LlamaDuo.LlamaCpp.Export.GgufQuants.Names, StringComparer.OrdinalIgnoreCase); // q4_k_m = Q4_K_M
@@ -31,29 +31,16 @@ internal static class ConfigValidator
         Require(c.Data.MinTestRows >= 1, "data.min_test_rows", c.Data.MinTestRows, "must be at least 1");
         Require(c.Data.EncodingErrors is "strict" or "replace", "data.encoding_errors", c.Data.EncodingErrors, "must be strict or replace");
 
-        var t = c.Student.Training;
         Require(!string.IsNullOrWhiteSpace(c.Student.Model), "student.model", c.Student.Model, "must name stories15m, a llama2.c file or a model folder");
-        Require(t.Epochs >= 1, "student.training.epochs", t.Epochs, "must be at least 1");
-        Require(t.LearningRate > 0, "student.training.learning_rate", t.LearningRate, "must be positive");
-        Require(t.WarmupRatio is >= 0 and < 1, "student.training.warmup_ratio", t.WarmupRatio, "must be in [0, 1)");
-        Require(t.WeightDecay >= 0, "student.training.weight_decay", t.WeightDecay, "must not be negative");
-        Require(t.MaxGradNorm >= 0, "student.training.max_grad_norm", t.MaxGradNorm, "must not be negative (0 turns clipping off)");
-        Require(t.BatchSize >= 1, "student.training.batch_size", t.BatchSize, "must be at least 1");
-        Require(t.GradAccum >= 1, "student.training.grad_accum", t.GradAccum, "must be at least 1");
-        Require(t.MaxLen >= 8, "student.training.max_len", t.MaxLen, "must be at least 8 tokens");
-        Require(t.Checkpointing is "auto" or "on" or "off", "student.training.checkpointing", t.Checkpointing, "must be one of: auto, on, off");
-        Require(t.MemoryLimitGb is null or > 0, "student.training.memory_limit_gb", t.MemoryLimitGb ?? 0, "must be positive (GB)");
-        Require(Dtypes.Contains(t.Dtype), "student.training.dtype", t.Dtype, "must be one of: " + string.Join(", ", Dtypes));
+        // The trainer's own rules, reported under the config's keys (student.training.*, student.lora.*).
+        if (Loop.ConfigMapping.Train(c, resume: false, initAdapter: null).FirstProblem() is { } problem)
+            Require(false, $"student.{problem.Key}", problem.Value, problem.Rule);
         var ext = c.Student.External;
-        Require(c.Student.Backend != TrainingBackend.External || c.Student.Method == TrainingMethod.Lora, "student.backend", "external", "needs student.method lora (external trainers hand back a PEFT adapter)");
+        Require(c.Student.Backend != TrainingBackend.External || c.Student.Method == TrainMethod.Lora, "student.backend", "external", "needs student.method lora (external trainers hand back a PEFT adapter)");
         Require(ext.Launcher != ExternalLauncher.Custom || !string.IsNullOrWhiteSpace(ext.Command), "student.external.command", ext.Command ?? "null", "is required when the launcher is custom");
         Require(ext.PollSeconds > 0, "student.external.poll_seconds", ext.PollSeconds, "must be positive");
         Require(ext.TimeoutMinutes > 0, "student.external.timeout_minutes", ext.TimeoutMinutes, "must be positive");
         Require(ext.Gpus >= 0, "student.external.gpus", ext.Gpus, "must not be negative");
-        Require(c.Student.Lora.Rank >= 1, "student.lora.rank", c.Student.Lora.Rank, "must be at least 1");
-        Require(c.Student.Lora.Alpha is null or > 0, "student.lora.alpha", c.Student.Lora.Alpha, "must be positive (or null for 2 x rank)");
-        Require(c.Student.Lora.Dropout is >= 0 and < 1, "student.lora.dropout", c.Student.Lora.Dropout, "must be in [0, 1)");
-        Require(c.Student.Lora.Targets.Count > 0, "student.lora.targets", "[]", "must name at least one projection, like [q_proj, v_proj]");
 
         var inf = c.Inference;
         Require(inf.K >= 1, "inference.k", inf.K, "must be at least 1");

@@ -1,14 +1,13 @@
+using LlamaDuo.Service.Judge;
+
 namespace LlamaDuo.Pipeline.Config;
 
-/// <summary>The <c>judge</c> section: M judge calls per (prompt, candidate) and the pass rule (paper: M = 10).</summary>
-public sealed record JudgeOptions
+/// <summary>
+/// The <c>judge</c> section: the LLM judge's own options (M judge calls per candidate, paper: M = 10, and their
+/// temperature) plus which metrics run and the pass rule.
+/// </summary>
+public sealed record JudgeOptions : LlmJudgeOptions
 {
-    /// <summary>Judge calls per candidate; the row score is their mean (paper: 10).</summary>
-    public int Rounds { get; init; } = 10;
-
-    /// <summary>Sampling temperature of the judge, so the M calls are independent draws.</summary>
-    public double Temperature { get; init; } = 0.7;
-
     /// <summary>Metrics to compute; the pass rule reads the first one.</summary>
     public IReadOnlyList<JudgeMetric> Metrics { get; init; } = [JudgeMetric.Llm];
 

@@ -2,6 +2,8 @@ using LlamaDuo.Core.Errors;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
+using LlamaDuo.Service.Synthesis;
+
 namespace LlamaDuo.Pipeline.Config;
 
 /// <summary>
@@ -36,11 +38,11 @@ public sealed record LlamaDuoConfig
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var student = config.Student.Model;
         if (!string.Equals(student, BuiltInStudent, StringComparison.OrdinalIgnoreCase) && !Path.IsPathRooted(student)
-            && !LlamaDuo.Torch.Hub.HfReference.IsReference(student))
+            && !LlamaDuo.Models.Hub.HfReference.IsReference(student))
             student = Path.GetFullPath(Path.Combine(baseDir, student));
         return config with
         {
-            Data = LlamaDuo.Torch.Hub.HfReference.IsReference(config.Data.Path) ? config.Data
+            Data = LlamaDuo.Models.Hub.HfReference.IsReference(config.Data.Path) ? config.Data
                 : config.Data with { Path = Path.GetFullPath(Path.Combine(baseDir, config.Data.Path)) },
             Student = config.Student with { Model = student },
         };

@@ -1,6 +1,6 @@
 using LlamaDuo.Core.Errors;
+using LlamaDuo.Models.Hub;
 using LlamaDuo.Pipeline.Config;
-using LlamaDuo.Torch.Hub;
 
 namespace LlamaDuo.Pipeline.Data;
 

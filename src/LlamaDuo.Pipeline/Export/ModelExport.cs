@@ -2,10 +2,10 @@ using System.Text;
 using System.Text.Json.Nodes;
 using LlamaDuo.Core.Errors;
 using LlamaDuo.LlamaCpp.Export;
+using LlamaDuo.Models.Tokenizers;
 using LlamaDuo.Pipeline.Store;
 using LlamaDuo.Torch.Loading;
 using LlamaDuo.Torch.Lora;
-using LlamaDuo.Torch.Tokenizers;
 
 namespace LlamaDuo.Pipeline.Export;
 

@@ -32,16 +32,7 @@ public static class ChatClientGeneration
     }
 
     /// <summary>The sampling options of job <paramref name="index"/> (prompt p, sample k: p x K + k), seeded per round and job.</summary>
-    public static ChatOptions Options(InferenceOptions inf, int round, int index) => new()
-    {
-        ModelId = inf.Model,
-        Temperature = (float)inf.Temperature,
-        TopP = (float)inf.TopP,
-        TopK = inf.TopK > 0 ? inf.TopK : null,
-        Seed = inf.Seed + round * 100_000L + index,
-        MaxOutputTokens = inf.MaxNewTokens,
-        StopSequences = [.. inf.Stop],
-    };
+    public static ChatOptions Options(InferenceOptions inf, int round, int index) => ConfigMapping.SampleOptions(inf, round, index);
 
     /// <summary>An IChatClient for inference.engine: remote (the OpenAI wire format; the key, if any, from inference.api_key_env).</summary>
     public static IChatClient Remote(InferenceOptions inf)

@@ -1,17 +1,19 @@
 using LlamaDuo.Pipeline.Config;
+using LlamaDuo.Service.Dedup;
+using LlamaDuo.Service.Judge;
 using LlamaDuo.Service.Judge.Programmatic;
-using LlamaDuo.Torch.Lora;
+using LlamaDuo.Service.Synthesis;
+using LlamaDuo.Torch.Generation;
 using LlamaDuo.Torch.Training;
-using SvcDedup = LlamaDuo.Service.Dedup.DedupOptions;
-using SvcJudge = LlamaDuo.Service.Judge;
+using Microsoft.Extensions.AI;
 using SvcOptions = LlamaDuo.Service.Providers.ServiceOptions;
-using SvcSynth = LlamaDuo.Service.Synthesis.SynthesisOptions;
 
 namespace LlamaDuo.Pipeline.Loop;
 
 /// <summary>
-/// Maps the config file's sections onto the options records of the stages (service, trainer, judge, synthesis,
-/// dedup). Kept in one place so a reader sees every knob the loop turns.
+/// What the stages hand the libraries, from the config. The trainer, judge, synthesis and dedup sections ARE those
+/// libraries' options records (bound from YAML directly), so this only adds the run's wiring: a model id, a
+/// concurrency limit, a resume flag. Kept in one place so a reader sees every knob the loop turns.
 /// </summary>
 public static class ConfigMapping
 {
@@ -79,67 +81,18 @@ public static class ConfigMapping
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, null),
     };
 
-    public static TrainOptions Train(LlamaDuoConfig config, bool resume, string? initAdapter)
-    {
-        var t = config.Student.Training;
-        var lora = config.Student.Lora;
-        return new TrainOptions
-        {
-            Method = config.Student.Method == TrainingMethod.Full ? TrainMethod.Full : TrainMethod.Lora,
-            Lora = new LoraSettings
-            {
-                Rank = lora.Rank,
-                Alpha = lora.Alpha ?? 2.0 * lora.Rank,
-                Dropout = lora.Dropout,
-                Targets = lora.Targets,
-            },
-            Epochs = t.Epochs,
-            LearningRate = t.LearningRate,
-            WarmupRatio = t.WarmupRatio,
-            WeightDecay = t.WeightDecay,
-            BatchSize = t.BatchSize,
-            GradAccum = t.GradAccum,
-            MaxGradNorm = t.MaxGradNorm,
-            MaxLength = t.MaxLen,
-            Seed = t.Seed,
-            Dtype = t.Dtype.ToLowerInvariant() switch
-            {
-                "fp32" or "float32" => TrainDtype.Float32,
-                "bf16" or "bfloat16" => TrainDtype.BFloat16,
-                _ => TrainDtype.Auto,
-            },
-            Checkpointing = t.Checkpointing switch { "on" => CheckpointingMode.On, "off" => CheckpointingMode.Off, _ => CheckpointingMode.Auto },
-            MemoryLimitGb = t.MemoryLimitGb,
-            Packing = t.Packing,
-            Resume = resume,
-            InitAdapter = initAdapter,
-        };
-    }
+    /// <summary>The trainer's options: student.training with the method and LoRA shape from the student section.</summary>
+    public static TrainOptions Train(LlamaDuoConfig config, bool resume, string? initAdapter) =>
+        config.Student.Training with { Method = config.Student.Method, Lora = config.Student.Lora, Resume = resume, InitAdapter = initAdapter };
 
-    public static SvcJudge.LlmJudgeOptions LlmJudge(LlamaDuoConfig config, string? modelId) => new()
+    public static LlmJudgeOptions LlmJudge(LlamaDuoConfig config, string? modelId) =>
+        config.Judge with { ModelId = modelId, MaxConcurrentCalls = ServiceConcurrency(config) };
+
+    public static JudgeRunOptions JudgeRun(LlamaDuoConfig config) => new()
     {
-        Rounds = config.Judge.Rounds,
-        Temperature = (float)config.Judge.Temperature,
-        ModelId = modelId,
-        MaxConcurrentCalls = ServiceConcurrency(config),
+        MaxConcurrentRows = ServiceConcurrency(config),
+        PassRule = config.Judge.Pass,
     };
-
-    public static SvcJudge.JudgeRunOptions JudgeRun(LlamaDuoConfig config)
-    {
-        var pass = config.Judge.Pass;
-        return new SvcJudge.JudgeRunOptions
-        {
-            MaxConcurrentRows = ServiceConcurrency(config),
-            RowThreshold = pass.CoverageThreshold,
-            PassRule = new SvcJudge.PassRule
-            {
-                MinMeanSimilarity = pass.MinSimilarity,
-                MinMeanPrecision = pass.MinPrecision,
-                MinSimilarityCoverage = pass.MinCoverage > 0 ? pass.MinCoverage : null,
-                MinPrecisionCoverage = pass.MinCoverage > 0 ? pass.MinCoverage : null,
-            },
-        };
-    }
 
     /// <summary>The programmatic judge for a metric other than "llm", or null.</summary>
     public static ProgrammaticJudge? Programmatic(LlamaDuoConfig config)
@@ -155,26 +108,44 @@ public static class ConfigMapping
         };
     }
 
-    public static SvcSynth Synthesis(LlamaDuoConfig config, string? modelId) => new()
+    public static SynthesisOptions Synthesis(LlamaDuoConfig config, string? modelId) =>
+        config.Synthesis with { ModelId = modelId, MaxConcurrentCalls = ServiceConcurrency(config) };
+
+    public static DedupOptions Dedup(LlamaDuoConfig config) => config.Synthesis.Dedup;
+
+    /// <summary>
+    /// The infer stage's decoding settings for round <paramref name="round"/>, on every engine: one seed scheme, a
+    /// base of inference.seed + round x 100000 from which each (prompt, sample) gets its own stream (our torch
+    /// generator derives them itself; a chat client is given base + job, see <see cref="SampleOptions"/>).
+    /// </summary>
+    public static GenerationOptions Decoding(InferenceOptions inf, int round) => new()
     {
-        PairsPerCall = config.Synthesis.RowsPerRequest,
-        SeedsPerCall = config.Synthesis.SeedCount,
-        Temperature = (float)config.Synthesis.Temperature,
-        ModelId = modelId,
-        MaxConcurrentCalls = ServiceConcurrency(config),
+        MaxNewTokens = inf.MaxNewTokens,
+        Temperature = (float)inf.Temperature,
+        TopP = (float)inf.TopP,
+        TopK = inf.TopK,
+        Seed = inf.Seed + round * 100_000L,
+        StopStrings = inf.Stop,
+        SamplesPerPrompt = inf.K,
+        MaxBatchSize = inf.BatchSize,
     };
 
-    public static SvcDedup Dedup(LlamaDuoConfig config)
+    /// <summary>
+    /// <see cref="Decoding"/> as one chat request: job <paramref name="index"/> (prompt p, sample k: p x K + k) of
+    /// round <paramref name="round"/>, on llama.cpp or a remote server.
+    /// </summary>
+    public static ChatOptions SampleOptions(InferenceOptions inf, int round, int index)
     {
-        var d = config.Synthesis.Dedup;
-        return new SvcDedup
+        var d = Decoding(inf, round);
+        return new ChatOptions
         {
-            JaccardThreshold = d.JaccardThreshold,
-            ShingleSize = d.ShingleSize,
-            Permutations = d.Permutations,
-            RougeLThreshold = d.RougeLThreshold,
-            ContaminationNgram = d.DecontamNgram,
-            ContaminationThreshold = d.DecontamThreshold,
+            ModelId = inf.Model,
+            Temperature = d.Temperature,
+            TopP = d.TopP,
+            TopK = d.TopK > 0 ? d.TopK : null,
+            Seed = d.Seed + index,
+            MaxOutputTokens = d.MaxNewTokens,
+            StopSequences = [.. d.StopStrings],
         };
     }
 }

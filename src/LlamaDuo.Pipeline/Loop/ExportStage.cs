@@ -1,10 +1,10 @@
 using LlamaDuo.LlamaCpp.Engine;
+using LlamaDuo.Models.Templates;
 using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Pipeline.Cost;
-using LlamaDuo.Pipeline.Export;
 using LlamaDuo.Pipeline.Data;
+using LlamaDuo.Pipeline.Export;
 using LlamaDuo.Pipeline.Store;
-using LlamaDuo.Torch.Templates;
 
 namespace LlamaDuo.Pipeline.Loop;
 

@@ -45,17 +45,7 @@ public static class InferStage
         var inf = ctx.Config.Inference;
         using var student = StudentLoader.Trained(ctx.Config, weights);
         using var client = new TorchChatClient(student);
-        var options = new GenerationOptions
-        {
-            MaxNewTokens = inf.MaxNewTokens,
-            Temperature = (float)inf.Temperature,
-            TopP = (float)inf.TopP,
-            TopK = inf.TopK,
-            Seed = inf.Seed + round,
-            StopStrings = inf.Stop,
-            SamplesPerPrompt = inf.K,
-            MaxBatchSize = inf.BatchSize,
-        };
+        var options = ConfigMapping.Decoding(inf, round);
         var conversations = test.Select(r => (IReadOnlyList<ChatTurn>)StudentPrompt.Turns(r.Example)).ToList();
         return client.GenerateBatch(conversations, options, ct).Select(g => new Generation(test[g.PromptIndex].Id, g.SampleIndex, g.Text,
             g.FinishReason.ToString().ToLowerInvariant(), g.PromptTokens, g.CompletionTokens)).ToList();

@@ -38,7 +38,7 @@ public static class JudgeStage
             if (secondJudge is not null)
             {
                 var second = await GenerationJudge.ScoreAsync(ctx, secondJudge, test, generations, null, ct);
-                var agreement = JudgeAgreement.Compare(result, second, runOptions.RowThreshold);
+                var agreement = JudgeAgreement.Compare(result, second, runOptions.PassRule.CoverageThreshold);
                 AtomicFile.WriteAllText(ctx.Folder.RoundFile(round, "second_judge.json"), JsonSerializer.Serialize(new { second.Similarity, second.Precision, agreement }));
                 ctx.Store.AddJudgements(Records(round, second.Rows, second.JudgeName));
                 ctx.Say(round, LoopStage.Judge, $"second judge {second.JudgeName}: {agreement}");

@@ -1,9 +1,9 @@
 using LlamaDuo.LlamaCpp.Engine;
 using LlamaDuo.LlamaCpp.Export;
+using LlamaDuo.Models.Templates;
 using LlamaDuo.Pipeline.Data;
 using LlamaDuo.Pipeline.Export;
 using LlamaDuo.Torch.Generation;
-using LlamaDuo.Torch.Templates;
 using Microsoft.Extensions.AI;
 using static TorchSharp.torch;
 

@@ -163,14 +163,8 @@ public static class MigrationLoop
         };
     }
 
-    /// <summary>The pass rule; with statistic "median" the medians stand in for the means.</summary>
-    static bool Passes(LlamaDuoConfig config, JudgeRunResult r)
-    {
-        if (!string.Equals(config.Judge.Pass.Statistic, "median", StringComparison.OrdinalIgnoreCase)) return r.Decision.Passed;
-        var rule = ConfigMapping.JudgeRun(config).PassRule with { MinMeanSimilarity = null, MinMeanPrecision = null };
-        var decision = rule.Evaluate(r.Similarity, r.Precision, r.Rows.Count, r.UnscoredRows);
-        return decision.Passed && r.Similarity.Median >= config.Judge.Pass.MinSimilarity && r.Precision.Median >= config.Judge.Pass.MinPrecision;
-    }
+    /// <summary>The pass rule (judge.pass, statistic included) as the judge stage applied it.</summary>
+    static bool Passes(LlamaDuoConfig config, JudgeRunResult r) => r.Decision.Passed;
 
     static int SyntheticRowsWanted(LlamaDuoConfig config, int soFar)
     {

@@ -25,7 +25,7 @@ public static class ReportHtml
         .ex-detail h4{margin:.6rem 0 .2rem;font-size:13px} table.ex-calls td,table.ex-calls th{font-size:12px}
         """;
 
-    public static string Render(ReportData d, PassRule rule, IReadOnlyList<(string Id, string Title, string Html)>? sections = null)
+    public static string Render(ReportData d, Service.Judge.PassRule rule, IReadOnlyList<(string Id, string Title, string Html)>? sections = null)
     {
         sections ??= [];
         var html = new StringBuilder();

@@ -1,5 +1,6 @@
 using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Pipeline.Store;
+using LlamaDuo.Service.Judge;
 
 namespace LlamaDuo.Pipeline.Report;
 

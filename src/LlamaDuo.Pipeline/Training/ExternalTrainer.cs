@@ -158,7 +158,7 @@ public static class ExternalTrainer
         if (File.Exists(reported))
             try { theirs = JsonSerializer.Deserialize<TrainResult>(File.ReadAllText(reported)); }
             catch (JsonException) { theirs = null; }
-        var result = (theirs ?? new TrainResult { OutputDir = outDir, Method = "lora", Dtype = student.Training.Dtype, Device = "external", Epochs = student.Training.Epochs })
+        var result = (theirs ?? new TrainResult { OutputDir = outDir, Method = "lora", Dtype = ConfigNames.EnumText(student.Training.Dtype), Device = "external", Epochs = student.Training.Epochs })
             with { OutputDir = outDir, AdapterDir = target, ModelDir = null };
         File.WriteAllText(Path.Combine(outDir, TrainRunFolder.ResultFile), JsonSerializer.Serialize(result, Json));
         return result;

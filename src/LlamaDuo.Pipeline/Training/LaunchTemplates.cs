@@ -49,7 +49,7 @@ public static class LaunchTemplates
         a.Append($" --model {Sh(s.Model)} --data train.jsonl --out output --method lora --resume");
         a.Append($" --epochs {t.Epochs} --lr {N(t.LearningRate)} --warmup-ratio {N(t.WarmupRatio)} --weight-decay {N(t.WeightDecay)}");
         a.Append($" --max-grad-norm {N(t.MaxGradNorm)} --batch-size {t.BatchSize} --grad-accum {t.GradAccum} --max-len {t.MaxLen}");
-        a.Append($" --seed {t.Seed} --dtype {Sh(t.Dtype)} --rank {l.Rank} --alpha {N(l.EffectiveAlpha)} --dropout {N(l.Dropout)}");
+        a.Append($" --seed {t.Seed} --dtype {Sh(ConfigNames.EnumText(t.Dtype))} --rank {l.Rank} --alpha {N(l.EffectiveAlpha)} --dropout {N(l.Dropout)}");
         a.Append($" --targets {Sh(string.Join(",", l.Targets))}");
         if (s.Template is not null) a.Append($" --template {Sh(s.Template)}");
         if (hasInitAdapter) a.Append(" --init-adapter init_adapter");

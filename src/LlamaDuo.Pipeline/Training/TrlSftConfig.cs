@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using LlamaDuo.Pipeline.Config;
+using LlamaDuo.Torch.Training;
 
 namespace LlamaDuo.Pipeline.Training;
 
@@ -35,7 +36,7 @@ public static class TrlSftConfig
         y.AppendLine($"seed: {t.Seed}");
         y.AppendLine("# loss on the assistant's tokens only, as our trainer does");
         y.AppendLine("assistant_only_loss: true");
-        if (t.Dtype.StartsWith("bf", StringComparison.OrdinalIgnoreCase)) y.AppendLine("bf16: true");
+        if (t.Dtype == TrainDtype.BFloat16) y.AppendLine("bf16: true");
         y.AppendLine("save_strategy: \"no\"");
         y.AppendLine("report_to: none");
         y.AppendLine("use_peft: true");

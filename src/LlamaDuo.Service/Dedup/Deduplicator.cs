@@ -35,7 +35,7 @@ public sealed class Deduplicator
         var testSet = new RowSet(Lsh, test, Features(test));
         var trainSet = new RowSet(Lsh, train, Features(train));
         var keptSet = new RowSet(Lsh, [], []);
-        var contamination = new ContaminationIndex(_options.ContaminationNgram);
+        var contamination = new ContaminationIndex(_options.DecontamNgram);
         foreach (var f in testSet.Features) contamination.Add(f.Words);
 
         var decisions = new List<DedupDecision>(synthetic.Count);
@@ -60,7 +60,7 @@ public sealed class Deduplicator
         if (kept.ExactMatch(f) is { } k) return new(id, DedupReason.ExactDuplicate, k, 1);
 
         var (member, overlap) = contamination.MostOverlapping(f.Words);
-        if (member >= 0 && overlap >= _options.ContaminationThreshold)
+        if (member >= 0 && overlap >= _options.DecontamThreshold)
             return new(id, DedupReason.ContaminatesTest, test.Ids[member], overlap);
 
         // A paraphrase of a test row breaks many n-grams but stays a near duplicate: that is contamination too.

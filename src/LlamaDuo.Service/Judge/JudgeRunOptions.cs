@@ -6,9 +6,6 @@ public sealed record JudgeRunOptions
     /// <summary>Rows judged at once (each LLM row runs its own rounds, gated by the judge's call limit).</summary>
     public int MaxConcurrentRows { get; init; } = 8;
 
-    /// <summary>Per-row score at which a row counts towards coverage (both metrics).</summary>
-    public double RowThreshold { get; init; } = 90;
-
-    /// <summary>The rule that decides the run.</summary>
+    /// <summary>The rule that decides the run; its coverage threshold is the per-row score the summaries count coverage at.</summary>
     public PassRule PassRule { get; init; } = PassRule.PaperDefault;
 }

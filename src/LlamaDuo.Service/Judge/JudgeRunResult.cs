@@ -21,8 +21,8 @@ public sealed record JudgeRunResult(
     public static JudgeRunResult From(string judgeName, IReadOnlyList<JudgedRow> rows, JudgeRunOptions options)
     {
         var scored = rows.Where(r => r.Scored).ToList();
-        var similarity = ScoreSummary.From(scored.Select(r => r.Similarity!.Value), options.RowThreshold);
-        var precision = ScoreSummary.From(scored.Select(r => r.Precision!.Value), options.RowThreshold);
+        var similarity = ScoreSummary.From(scored.Select(r => r.Similarity!.Value), options.PassRule.CoverageThreshold);
+        var precision = ScoreSummary.From(scored.Select(r => r.Precision!.Value), options.PassRule.CoverageThreshold);
         var decision = options.PassRule.Evaluate(similarity, precision, rows.Count, rows.Count - scored.Count);
         return new JudgeRunResult(judgeName, rows, similarity, precision, decision);
     }

@@ -76,7 +76,7 @@ public sealed class LlmJudge : IRowJudge
     ChatOptions CallOptions(int round, int attempt) => new()
     {
         ModelId = _options.ModelId,
-        Temperature = _options.Temperature,
+        Temperature = (float)_options.Temperature,
         MaxOutputTokens = _options.MaxOutputTokens,
         Seed = _options.Seed + round * 1000L + attempt,
         ResponseFormat = ChatResponseFormat.Json,

@@ -21,7 +21,7 @@ public sealed class DataSynthesizer(IChatClient client, TaskDescription task, Sy
         CancellationToken cancellationToken = default)
     {
         if (train.Count == 0) throw new ArgumentException("Synthesis needs at least one train row to seed from.", nameof(train));
-        int perCall = Math.Max(1, _options.PairsPerCall);
+        int perCall = Math.Max(1, _options.RowsPerRequest);
         int needed = (rowsWanted + perCall - 1) / perCall;
         int allowance = needed + (int)Math.Ceiling(needed * _options.ExtraCallFraction);
         var rows = new List<SyntheticRow>();
@@ -51,7 +51,7 @@ public sealed class DataSynthesizer(IChatClient client, TaskDescription task, Sy
     {
         // HashCode.Combine is randomised per process; the batch RNG must be the same in every run.
         var rng = new Random((int)(Dedup.WordHashing.Mix(((ulong)(uint)_options.Seed << 32) ^ ((ulong)(uint)round << 20) ^ (uint)batch) & int.MaxValue));
-        var seeds = SeedSampler.Sample(train, _options.SeedsPerCall, rng, weights);
+        var seeds = SeedSampler.Sample(train, _options.SeedCount, rng, weights);
         var messages = SynthesisPrompt.Messages(task, seeds, count);
         string hash = SynthesisPrompt.Hash(messages);
         var diagnostics = new List<SynthesisDiagnostic>();
@@ -97,7 +97,7 @@ public sealed class DataSynthesizer(IChatClient client, TaskDescription task, Sy
     ChatOptions CallOptions(int round, int batch) => new()
     {
         ModelId = _options.ModelId,
-        Temperature = _options.Temperature,
+        Temperature = (float)_options.Temperature,
         MaxOutputTokens = _options.MaxOutputTokens,
         Seed = _options.Seed + round * 100_000L + batch,
         AdditionalProperties = new AdditionalPropertiesDictionary { [Judge.LlmJudge.StageProperty] = _options.StageLabel },

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LlamaDuo.Core.Errors;
+using LlamaDuo.Models.Model;
+using LlamaDuo.Models.Templates;
+using LlamaDuo.Models.Tokenizers;
 using LlamaDuo.Torch.Model;
-using LlamaDuo.Torch.Templates;
-using LlamaDuo.Torch.Tokenizers;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;

@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
 using LlamaDuo.Core.Errors;
+using LlamaDuo.Models.Model;
+using LlamaDuo.Models.Templates;
+using LlamaDuo.Models.Tokenizers;
 using LlamaDuo.Torch.Model;
-using LlamaDuo.Torch.Templates;
-using LlamaDuo.Torch.Tokenizers;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,7 @@
 using LlamaDuo.Core.Errors;
+using LlamaDuo.Models.Catalog;
+using LlamaDuo.Models.Hub;
 using LlamaDuo.Torch.Catalog;
-using LlamaDuo.Torch.Hub;
 using static TorchSharp.torch;
 
 namespace LlamaDuo.Torch.Loading;
@@ -24,7 +25,7 @@ public static class ModelLoader
             return Llama2cLoader.Load(Stories15M.ModelPath, Stories15M.TokenizerPath, dtype, Stories15M.Name, templateOverride);
         }
         if (BenchShapes.IsShapeName(nameOrPath))
-            return BenchShapes.Load(BenchShapes.Find(nameOrPath, field: "model"), dtype, log: log);
+            return BenchShapeModels.Load(BenchShapes.Find(nameOrPath, field: "model"), dtype, log: log);
         if (HfReference.IsReference(nameOrPath))
         {
             using var hub = HfHub.FromEnvironment(log);

@@ -1,13 +1,15 @@
+using LlamaDuo.Models.Model;
+using LlamaDuo.Models.Templates;
+using LlamaDuo.Models.Tokenizers;
 using LlamaDuo.Torch.Model;
-using LlamaDuo.Torch.Templates;
-using LlamaDuo.Torch.Tokenizers;
+using static TorchSharp.torch;
 
 namespace LlamaDuo.Torch.Loading;
 
 /// <summary>
 /// A loaded student model: weights, tokenizer, chat template and where they came from. Disposing it frees the weights.
 /// </summary>
-public sealed class StudentModel : IDisposable
+public sealed class StudentModel : IExportableModel, IDisposable
 {
     public StudentModel(LlamaConfig config, LlamaForCausalLM module, ITokenizer tokenizer, IChatTemplate template, string source,
         IReadOnlyList<int>? stopTokenIds = null)
@@ -38,6 +40,19 @@ public sealed class StudentModel : IDisposable
 
     /// <summary>Longest sequence (prompt + completion) the model supports.</summary>
     public int ContextLength => Config.MaxPositionEmbeddings;
+
+    /// <summary>The module's parameters under their Hugging Face names, each read as fp32 when asked for.</summary>
+    public IReadOnlyList<NamedWeight> NamedWeights() =>
+        Module.state_dict()
+            .Select(kv => new NamedWeight(kv.Key, kv.Value.shape, () => ReadFloats(kv.Value)))
+            .ToList();
+
+    static float[] ReadFloats(Tensor tensor)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        return tensor.detach().to(ScalarType.Float32).cpu().contiguous().data<float>().ToArray();
+    }
 
     public void Dispose() => Module.Dispose();
 }

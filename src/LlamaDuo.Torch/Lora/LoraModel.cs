@@ -1,4 +1,6 @@
 using LlamaDuo.Core.Errors;
+using LlamaDuo.Models.Lora;
+using LlamaDuo.Models.Model;
 using LlamaDuo.Torch.Model;
 using static TorchSharp.torch;
 
@@ -21,13 +23,13 @@ public static class LoraModel
     {
         if (Find(model).Count > 0) throw new InvalidOperationException("this model already carries LoRA adapters; merge or reload it first");
         if (settings.Dropout is < 0 or >= 1) throw new InputException("LoRA dropout must be in [0, 1)", field: "dropout", value: settings.Dropout.ToString());
-        if (settings.Alpha <= 0) throw new InputException("LoRA alpha must be positive", field: "alpha", value: settings.Alpha.ToString());
+        if (settings.EffectiveAlpha <= 0) throw new InputException("LoRA alpha must be positive", field: "alpha", value: settings.EffectiveAlpha.ToString());
         foreach (var p in model.parameters()) p.requires_grad = false;
         if (baseDtype != ScalarType.Float32) LowerProjections(model, baseDtype);
         var adapters = new Dictionary<string, LoraLinear>();
         model.ReplaceProjections(settings.Targets, (path, current) =>
         {
-            var lora = new LoraLinear(current, settings.Rank, settings.Alpha, settings.Dropout, init);
+            var lora = new LoraLinear(current, settings.Rank, settings.EffectiveAlpha, settings.Dropout, init);
             adapters[path] = lora;
             return lora;
         });

@@ -1,25 +1,23 @@
 using LlamaDuo.Core.Errors;
+using LlamaDuo.Models.Lora;
 using static TorchSharp.torch;
 
 namespace LlamaDuo.Torch.Lora;
 
 /// <summary>
-/// A LoRA adapter folder in the PEFT layout: adapter_config.json plus adapter_model.safetensors whose tensors are named
-/// <c>base_model.model.{module}.lora_A.weight</c> [r, in] and <c>...lora_B.weight</c> [out, r], with {module} the
-/// Hugging Face path of the projection (e.g. <c>model.layers.0.self_attn.q_proj</c>). vLLM, PEFT and llama.cpp's
-/// convert_lora_to_gguf.py read this layout.
+/// A LoRA adapter folder in the PEFT layout (see <see cref="PeftAdapterFolder"/>) written from and loaded into the
+/// trainer's <see cref="LoraLinear"/> layers.
 /// </summary>
 public static class PeftAdapterFiles
 {
-    public const string ConfigFile = "adapter_config.json";
-    public const string WeightsFile = "adapter_model.safetensors";
+    public const string ConfigFile = PeftAdapterFolder.ConfigFile;
+    public const string WeightsFile = PeftAdapterFolder.WeightsFile;
 
-    public static string KeyA(string module) => $"base_model.model.{module}.lora_A.weight";
-    public static string KeyB(string module) => $"base_model.model.{module}.lora_B.weight";
+    public static string KeyA(string module) => PeftAdapterFolder.KeyA(module);
+    public static string KeyB(string module) => PeftAdapterFolder.KeyB(module);
 
     /// <summary>True when <paramref name="dir"/> holds both adapter files.</summary>
-    public static bool Exists(string dir) =>
-        File.Exists(Path.Combine(dir, ConfigFile)) && File.Exists(Path.Combine(dir, WeightsFile));
+    public static bool Exists(string dir) => PeftAdapterFolder.Exists(dir);
 
     /// <summary>
     /// Writes the adapters of <paramref name="layers"/> (module path -> layer) to <paramref name="dir"/>. The folder is
@@ -35,7 +33,7 @@ public static class PeftAdapterFiles
         }
         AtomicFolder.Write(dir, staging =>
         {
-            File.WriteAllText(Path.Combine(staging, ConfigFile), PeftAdapterConfig.From(settings, baseModel).ToJson());
+            File.WriteAllText(Path.Combine(staging, ConfigFile), settings.ToPeftConfig(baseModel).ToJson());
             SafetensorsFile.Write(Path.Combine(staging, WeightsFile), tensors, new Dictionary<string, string> { ["format"] = "pt" });
         });
     }
@@ -43,22 +41,10 @@ public static class PeftAdapterFiles
     /// <summary>Reads an adapter folder: its config and, per module path, the A and B tensors (fp32, CPU).</summary>
     public static (PeftAdapterConfig Config, Dictionary<string, (Tensor A, Tensor B)> Weights) Load(string dir)
     {
-        var config = PeftAdapterConfig.Read(Path.Combine(dir, ConfigFile));
-        var weightsPath = Path.Combine(dir, WeightsFile);
-        if (!File.Exists(weightsPath)) throw new InputException("adapter_model.safetensors not found", weightsPath);
-        var tensors = SafetensorsFile.Read(weightsPath);
+        var (config, stored) = PeftAdapterFolder.Read(dir);
         var weights = new Dictionary<string, (Tensor A, Tensor B)>();
-        foreach (var key in tensors.Keys.Where(k => k.EndsWith(".lora_A.weight", StringComparison.Ordinal)))
-        {
-            var module = ModuleOf(key, ".lora_A.weight", weightsPath);
-            if (!tensors.TryGetValue(KeyB(module), out var b))
-                throw new InputException("lora_A has no matching lora_B", weightsPath, field: key);
-            weights[module] = (tensors[key].to(ScalarType.Float32), b.to(ScalarType.Float32));
-        }
-        foreach (var key in tensors.Keys.Where(k => !k.EndsWith(".lora_A.weight", StringComparison.Ordinal)))
-            if (!key.EndsWith(".lora_B.weight", StringComparison.Ordinal) || !weights.ContainsKey(ModuleOf(key, ".lora_B.weight", weightsPath)))
-                throw new InputException("unexpected tensor in a LoRA adapter (only lora_A / lora_B pairs are supported)", weightsPath, field: key);
-        if (weights.Count == 0) throw new InputException("adapter holds no lora_A / lora_B tensors", weightsPath);
+        foreach (var (module, (a, b)) in stored)
+            weights[module] = (SafetensorsFile.ToTensor(a).to(ScalarType.Float32), SafetensorsFile.ToTensor(b).to(ScalarType.Float32));
         return (config, weights);
     }
 
@@ -80,13 +66,5 @@ public static class PeftAdapterFiles
             layer.A.copy_(w.A);
             layer.B.copy_(w.B);
         }
-    }
-
-    static string ModuleOf(string key, string suffix, string path)
-    {
-        const string prefix = "base_model.model.";
-        if (!key.StartsWith(prefix, StringComparison.Ordinal))
-            throw new InputException($"tensor name does not start with '{prefix}' (not a PEFT adapter?)", path, field: key);
-        return key[prefix.Length..^suffix.Length];
     }
 }

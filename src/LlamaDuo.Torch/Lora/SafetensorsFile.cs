@@ -1,6 +1,6 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using LlamaDuo.Models.Safetensors;
 using static TorchSharp.torch;
 
 namespace LlamaDuo.Torch.Lora;
@@ -9,7 +9,8 @@ namespace LlamaDuo.Torch.Lora;
 /// Reads and writes a dictionary of named tensors in the safetensors layout: an 8-byte little-endian header length,
 /// a JSON header (name -> dtype, shape, data_offsets; optional "__metadata__" of strings), then the raw bytes.
 /// Used for PEFT adapters and trainer checkpoints, whose tensor names are not module paths (so the module-level
-/// helpers of TorchSharp.PyBridge do not fit). F32, BF16, F16 and I64 are supported.
+/// helpers of TorchSharp.PyBridge do not fit). F32, BF16, F16 and I64 are supported; reading is
+/// <see cref="SafetensorsReader"/>'s (torch-free), this class makes tensors of what it read.
 /// </summary>
 public static class SafetensorsFile
 {
@@ -49,48 +50,18 @@ public static class SafetensorsFile
     }
 
     /// <summary>Reads every tensor of a safetensors file onto the CPU, in the file's dtypes.</summary>
-    public static Dictionary<string, Tensor> Read(string path)
-    {
-        using var stream = File.OpenRead(path);
-        var lengthBytes = new byte[8];
-        stream.ReadExactly(lengthBytes);
-        var headerLength = BitConverter.ToUInt64(lengthBytes);
-        if (headerLength > (ulong)stream.Length - 8)
-            throw new Core.Errors.InputException("not a safetensors file (header length beyond the end)", path);
-        var headerBytes = new byte[headerLength];
-        stream.ReadExactly(headerBytes);
-        var header = JsonNode.Parse(headerBytes)?.AsObject()
-            ?? throw new Core.Errors.InputException("not a safetensors file (empty header)", path);
-        var dataStart = 8 + (long)headerLength;
-        var result = new Dictionary<string, Tensor>();
-        foreach (var (name, node) in header)
-        {
-            if (name == "__metadata__" || node is null) continue;
-            var dtype = ParseDtype(node["dtype"]!.GetValue<string>(), path, name);
-            var shape = node["shape"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-            var offsets = node["data_offsets"]!.AsArray().Select(d => d!.GetValue<long>()).ToArray();
-            var bytes = new byte[offsets[1] - offsets[0]];
-            stream.Position = dataStart + offsets[0];
-            stream.ReadExactly(bytes);
-            var tensor = empty(shape, dtype);
-            if (tensor.bytes.Length != bytes.Length)
-                throw new Core.Errors.InputException($"tensor size does not match its shape {JsonSerializer.Serialize(shape)}", path, field: name);
-            tensor.bytes = bytes;
-            result[name] = tensor;
-        }
-        return result;
-    }
+    public static Dictionary<string, Tensor> Read(string path) =>
+        SafetensorsReader.Read(path).ToDictionary(kv => kv.Key, kv => ToTensor(kv.Value));
 
     /// <summary>The "__metadata__" strings of a safetensors file (empty when it has none).</summary>
-    public static Dictionary<string, string> ReadMetadata(string path)
+    public static Dictionary<string, string> ReadMetadata(string path) => SafetensorsReader.ReadMetadata(path);
+
+    /// <summary>A CPU tensor holding a copy of <paramref name="stored"/>'s bytes, in its dtype.</summary>
+    public static Tensor ToTensor(SafetensorsTensor stored)
     {
-        using var stream = File.OpenRead(path);
-        var lengthBytes = new byte[8];
-        stream.ReadExactly(lengthBytes);
-        var headerBytes = new byte[BitConverter.ToUInt64(lengthBytes)];
-        stream.ReadExactly(headerBytes);
-        var meta = JsonNode.Parse(headerBytes)?["__metadata__"]?.AsObject();
-        return meta?.ToDictionary(kv => kv.Key, kv => kv.Value?.GetValue<string>() ?? "") ?? [];
+        var tensor = empty(stored.Shape, ParseDtype(stored.Dtype));
+        tensor.bytes = stored.Data;
+        return tensor;
     }
 
     static string DtypeName(ScalarType dtype) => dtype switch
@@ -102,12 +73,12 @@ public static class SafetensorsFile
         _ => throw new NotSupportedException($"safetensors writer: dtype {dtype} is not supported"),
     };
 
-    static ScalarType ParseDtype(string name, string path, string tensor) => name switch
+    static ScalarType ParseDtype(string name) => name switch
     {
         "F32" => ScalarType.Float32,
         "BF16" => ScalarType.BFloat16,
         "F16" => ScalarType.Float16,
         "I64" => ScalarType.Int64,
-        _ => throw new Core.Errors.InputException("unsupported safetensors dtype (use F32, BF16, F16 or I64)", path, field: tensor, value: name),
+        _ => throw new NotSupportedException($"safetensors dtype {name} is not supported"),
     };
 }

@@ -1,3 +1,4 @@
+using LlamaDuo.Models.Model;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 

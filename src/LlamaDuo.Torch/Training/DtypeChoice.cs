@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using LlamaDuo.Torch.Model;
+using LlamaDuo.Models.Model;
 using static TorchSharp.torch;
 
 namespace LlamaDuo.Torch.Training;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LlamaDuo.Models.Model;
 using static TorchSharp.torch;
 
 namespace LlamaDuo.Torch.Training;
@@ -47,7 +48,7 @@ public static class GemmProbe
     /// The projection GEMMs of one decoder layer for <paramref name="tokens"/> tokens (forward shapes plus the
     /// transposed shapes of the input-gradient pass), i.e. what training mostly runs.
     /// </summary>
-    public static IReadOnlyList<(long M, long K, long N)> LayerShapes(Model.LlamaConfig c, long tokens)
+    public static IReadOnlyList<(long M, long K, long N)> LayerShapes(LlamaConfig c, long tokens)
     {
         long d = c.HiddenSize, kv = c.KvDim, i = c.IntermediateSize;
         return [(tokens, d, d), (tokens, d, kv), (tokens, d, i), (tokens, i, d), (tokens, kv, d)];

@@ -1,6 +1,6 @@
 using System.Globalization;
+using LlamaDuo.Models.Model;
 using LlamaDuo.Torch.Lora;
-using LlamaDuo.Torch.Model;
 using static TorchSharp.torch;
 
 namespace LlamaDuo.Torch.Training;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using LlamaDuo.Core.Errors;
-using LlamaDuo.Torch.Model;
+using LlamaDuo.Models.Model;
 using static TorchSharp.torch;
 
 namespace LlamaDuo.Torch.Training;

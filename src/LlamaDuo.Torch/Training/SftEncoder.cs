@@ -1,7 +1,7 @@
 using LlamaDuo.Core.Data;
 using LlamaDuo.Core.Errors;
-using LlamaDuo.Torch.Templates;
-using LlamaDuo.Torch.Tokenizers;
+using LlamaDuo.Models.Templates;
+using LlamaDuo.Models.Tokenizers;
 
 namespace LlamaDuo.Torch.Training;
 

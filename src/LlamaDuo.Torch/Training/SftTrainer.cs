@@ -43,15 +43,13 @@ public static class SftTrainer
             throw new InputException($"LoRA rank must be at most {LoraModel.MaxRank(student.Config, options.Lora.Targets)}, the smaller side of the smallest target projection of this model",
                 field: "rank", value: options.Lora.Rank.ToString());
         if (options.Method == TrainMethod.Lora && options.InitAdapter is { } start) LoraModel.CheckStartingAdapter(start, options.Lora);
-        var maxLength = options.MaxLength ?? student.ContextLength;
-        if (maxLength > student.ContextLength)
-            throw new InputException($"longer than the model's context ({student.ContextLength})", field: "max-len", value: maxLength.ToString());
+        // max_len is a ceiling, as the config documents it: a model with a shorter context caps it.
+        var maxLength = Math.Min(options.MaxLen, student.ContextLength);
         var encoded = new SftEncoder(student.Tokenizer, student.Template, maxLength, options.Overlong, options.AssistantOnlyLoss,
             student.StopTokenIds[0]).EncodeAll(train);
         if (encoded.Examples.Count == 0)
             throw new InputException($"all {train.Count} examples were dropped (longer than {maxLength} tokens or without target tokens)", field: "max-len", value: maxLength.ToString());
-        // Packing fills rows up to max-len, or to the longest example when max-len is the model's (long) context.
-        var plan = TrainPlan.Create(encoded.Examples, options, packTo: options.MaxLength ?? encoded.Examples.Max(e => e.Length));
+        var plan = TrainPlan.Create(encoded.Examples, options, packTo: maxLength);
         var longest = plan.Train.Concat(plan.HeldOut).Max(e => e.Length);
         var memory = MemoryPlan.Create(student.Config, options, baseDtype, longest,
             device.type == DeviceType.CPU ? MachineMemory.AvailableBytes() : null, MachineMemory.RssBytes());

@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using LlamaDuo.Core.Data;
 using LlamaDuo.Core.Errors;
+using LlamaDuo.Models.Model;
 using LlamaDuo.Torch.Loading;
-using LlamaDuo.Torch.Model;
 using static TorchSharp.torch;
 
 namespace LlamaDuo.Torch.Training;
@@ -42,7 +42,7 @@ public static class TrainFingerprint
         if (o.Method == TrainMethod.Lora)
         {
             f["rank"] = o.Lora.Rank.ToString();
-            f["alpha"] = o.Lora.Alpha.ToString("R");
+            f["alpha"] = o.Lora.EffectiveAlpha.ToString("R");
             f["dropout"] = o.Lora.Dropout.ToString("R");
             f["targets"] = string.Join(",", o.Lora.Targets);
         }

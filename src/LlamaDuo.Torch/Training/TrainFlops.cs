@@ -1,5 +1,5 @@
+using LlamaDuo.Models.Model;
 using LlamaDuo.Torch.Lora;
-using LlamaDuo.Torch.Model;
 
 namespace LlamaDuo.Torch.Training;
 

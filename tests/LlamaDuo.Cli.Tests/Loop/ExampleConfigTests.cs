@@ -58,7 +58,7 @@ public class ExampleConfigTests
         using var service = ServiceClientFactory.Create(ConfigMapping.Service(config, Path.Combine(temp.Path, "cache.db"), Path.Combine(temp.Path, "ledger.jsonl")));
         var train = split.Train.Select(r => r.Example).ToList();
         var synth = await new DataSynthesizer(service.Chat, new TaskDescription(config.Task.Name, config.Task.Topic, config.Task.SystemPrompt),
-            ConfigMapping.Synthesis(config, config.Service.Model) with { PairsPerCall = 4 }).GenerateAsync(train, 1, 8);
+            ConfigMapping.Synthesis(config, config.Service.Model) with { RowsPerRequest = 4 }).GenerateAsync(train, 1, 8);
         Assert.NotEmpty(synth.Rows);
         Assert.All(synth.Rows, r => Assert.All(r.Provenance.SeedIds, id => Assert.DoesNotContain(id, testIds)));
         var dedup = new Deduplicator(ConfigMapping.Dedup(config)).Run(synth.Rows.Select(r => r.Example).ToList(), train,

@@ -1,7 +1,7 @@
 using LlamaDuo.LlamaCpp.Engine;
 using LlamaDuo.LlamaCpp.Export;
 using LlamaDuo.LlamaCpp.Tests.Support;
-using LlamaDuo.Torch.Model;
+using LlamaDuo.Models.Model;
 
 namespace LlamaDuo.LlamaCpp.Tests.Engine;
 

@@ -2,8 +2,8 @@ using LlamaDuo.LlamaCpp.Engine;
 using LlamaDuo.LlamaCpp.Export;
 using LlamaDuo.LlamaCpp.Gguf;
 using LlamaDuo.LlamaCpp.Tests.Support;
+using LlamaDuo.Models.Model;
 using LlamaDuo.Torch.Loading;
-using LlamaDuo.Torch.Model;
 using Microsoft.Extensions.AI;
 
 namespace LlamaDuo.LlamaCpp.Tests.Export;

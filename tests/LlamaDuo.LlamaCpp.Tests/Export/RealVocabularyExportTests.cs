@@ -1,8 +1,8 @@
 using LlamaDuo.LlamaCpp.Engine;
 using LlamaDuo.LlamaCpp.Export;
 using LlamaDuo.LlamaCpp.Tests.Support;
-using LlamaDuo.Torch.Model;
-using LlamaDuo.Torch.Tokenizers;
+using LlamaDuo.Models.Model;
+using LlamaDuo.Models.Tokenizers;
 
 namespace LlamaDuo.LlamaCpp.Tests.Export;
 

@@ -1,5 +1,5 @@
 using LlamaDuo.LlamaCpp.Export;
-using LlamaDuo.Torch.Model;
+using LlamaDuo.Models.Model;
 
 namespace LlamaDuo.LlamaCpp.Tests.Export;
 

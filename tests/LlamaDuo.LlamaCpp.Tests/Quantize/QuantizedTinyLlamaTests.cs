@@ -2,7 +2,7 @@ using LlamaDuo.LlamaCpp.Engine;
 using LlamaDuo.LlamaCpp.Export;
 using LlamaDuo.LlamaCpp.Gguf;
 using LlamaDuo.LlamaCpp.Tests.Support;
-using LlamaDuo.Torch.Model;
+using LlamaDuo.Models.Model;
 using Xunit.Abstractions;
 
 namespace LlamaDuo.LlamaCpp.Tests.Quantize;

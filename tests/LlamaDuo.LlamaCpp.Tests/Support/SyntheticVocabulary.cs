@@ -1,5 +1,5 @@
 using LlamaDuo.LlamaCpp.Export;
-using LlamaDuo.Torch.Tokenizers;
+using LlamaDuo.Models.Tokenizers;
 
 namespace LlamaDuo.LlamaCpp.Tests.Support;
 

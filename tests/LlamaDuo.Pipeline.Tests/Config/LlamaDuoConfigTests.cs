@@ -66,7 +66,7 @@ public class LlamaDuoConfigTests
         Assert.Equal(DataFormat.Csv, c.Data.Format);
         Assert.Equal("question", c.Data.Columns.Prompt);
         Assert.Equal("messages", c.Data.Columns.Messages);
-        Assert.Equal(TrainingMethod.Full, c.Student.Method);
+        Assert.Equal(LlamaDuo.Torch.Training.TrainMethod.Full, c.Student.Method);
         Assert.Equal(32, c.Student.Lora.EffectiveAlpha);
         Assert.Equal(["q_proj", "v_proj"], c.Student.Lora.Targets);
         Assert.Equal(2e-3, c.Student.Training.LearningRate);

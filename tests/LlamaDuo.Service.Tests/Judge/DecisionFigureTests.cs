@@ -18,7 +18,7 @@ public class DecisionFigureTests
     public void AMeanJustUnderTheBoundExplainsItself()
     {
         var row = new JudgedRow(new JudgeItem("a", "i", "r", "c"), "t", [], 95, 89.9997, []);
-        var decision = JudgeRunResult.From("t", [row], new JudgeRunOptions { RowThreshold = 90 }).Decision;
+        var decision = JudgeRunResult.From("t", [row], new JudgeRunOptions()).Decision;
         Assert.False(decision.Passed);
         Assert.Contains("mean precision 89.9997 < 90", decision.ToString());
     }

@@ -8,7 +8,7 @@ public class PassRuleTests
         new(new JudgeItem(id, "i", "r", "c"), "t", [], s, p, []);
 
     static JudgeRunResult Run(PassRule rule, params JudgedRow[] rows) =>
-        JudgeRunResult.From("t", rows, new JudgeRunOptions { RowThreshold = 90, PassRule = rule });
+        JudgeRunResult.From("t", rows, new JudgeRunOptions { PassRule = rule with { CoverageThreshold = 90 } });
 
     [Fact]
     public void PaperDefaultNeedsBothMeansAtNinety()
@@ -22,9 +22,23 @@ public class PassRuleTests
     [Fact]
     public void CoverageRuleCountsRowsAtThreshold()
     {
-        var rule = new PassRule { MinMeanSimilarity = null, MinMeanPrecision = null, MinSimilarityCoverage = 75 };
-        Assert.True(Run(rule, Row("a", 95, 0), Row("b", 90, 0), Row("c", 99, 0), Row("d", 10, 0)).Decision.Passed);
-        Assert.False(Run(rule, Row("a", 95, 0), Row("b", 89, 0), Row("c", 99, 0), Row("d", 10, 0)).Decision.Passed);
+        var rule = new PassRule { MinSimilarity = 0, MinPrecision = 0, MinCoverage = 75 };
+        Assert.True(Run(rule, Row("a", 95, 90), Row("b", 90, 95), Row("c", 99, 99), Row("d", 10, 10)).Decision.Passed);
+        var fail = Run(rule, Row("a", 95, 90), Row("b", 89, 95), Row("c", 99, 99), Row("d", 10, 10)).Decision;
+        Assert.False(fail.Passed);
+        Assert.Contains(fail.Failures, f => f.StartsWith("similarity coverage at 90"));
+        Assert.True(Run(rule with { MinCoverage = 0 }, Row("a", 10, 10), Row("b", 10, 10)).Decision.Passed);
+    }
+
+    [Fact]
+    public void MedianStatisticComparesMedians()
+    {
+        var rule = PassRule.PaperDefault with { Statistic = "median" };
+        JudgedRow[] rows = [Row("a", 95, 95), Row("b", 92, 91), Row("c", 20, 20)]; // means 69, medians 92 and 91
+        Assert.True(Run(rule, rows).Decision.Passed);
+        var byMean = Run(PassRule.PaperDefault, rows).Decision;
+        Assert.False(byMean.Passed);
+        Assert.Contains(byMean.Failures, f => f.StartsWith("mean similarity"));
     }
 
     [Fact]

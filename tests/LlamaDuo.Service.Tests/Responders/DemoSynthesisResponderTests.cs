@@ -18,7 +18,7 @@ public class DemoSynthesisResponderTests
     {
         var train = Coverage(96, 15);
         var client = new ResponderChatClient(new DemoSynthesisResponder());
-        var result = await new DataSynthesizer(client, Task, new SynthesisOptions { PairsPerCall = 20 }).GenerateAsync(train, 1, 400);
+        var result = await new DataSynthesizer(client, Task, new SynthesisOptions { RowsPerRequest = 20 }).GenerateAsync(train, 1, 400);
 
         Assert.Equal(400, result.Rows.Count);
         Assert.Empty(result.Diagnostics);
@@ -41,7 +41,7 @@ public class DemoSynthesisResponderTests
         var train = coverage.Take(96).ToList();
         var test = coverage.Skip(96).ToList();
         var client = new ResponderChatClient(new DemoSynthesisResponder());
-        var result = await new DataSynthesizer(client, Task, new SynthesisOptions { PairsPerCall = 20 }).GenerateAsync(train, 1, 400);
+        var result = await new DataSynthesizer(client, Task, new SynthesisOptions { RowsPerRequest = 20 }).GenerateAsync(train, 1, 400);
         // Plant copies: one of a test row, one of a train row.
         var rows = result.Rows.Select(r => r.Example)
             .Append(ChatExample.FromPair("copy-test", test[0].Prompt, test[0].Response!))

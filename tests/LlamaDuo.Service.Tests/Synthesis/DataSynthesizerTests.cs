@@ -33,7 +33,7 @@ public class DataSynthesizerTests
         var weights = SeedSampler.FailureWeights(train, test.Select(t => (t.Prompt, 10.0)), threshold: 90, boost: 4);
         Assert.All(weights.Keys, id => Assert.StartsWith("train-", id));
 
-        var result = await new DataSynthesizer(client, Task, new SynthesisOptions { PairsPerCall = 5 }).GenerateAsync(train, round: 1, rowsWanted: 40, weights);
+        var result = await new DataSynthesizer(client, Task, new SynthesisOptions { RowsPerRequest = 5 }).GenerateAsync(train, round: 1, rowsWanted: 40, weights);
         Assert.Equal(40, result.Rows.Count);
         foreach (var (messages, _) in client.Calls)
         {
@@ -48,7 +48,7 @@ public class DataSynthesizerTests
     public async Task EveryRowCarriesProvenanceAndTheStageLabel()
     {
         var client = Generator();
-        var result = await new DataSynthesizer(client, Task, new SynthesisOptions { PairsPerCall = 4, SeedsPerCall = 2 }).GenerateAsync(Rows("train", 10), 2, 10);
+        var result = await new DataSynthesizer(client, Task, new SynthesisOptions { RowsPerRequest = 4, SeedCount = 2 }).GenerateAsync(Rows("train", 10), 2, 10);
         Assert.Equal(10, result.Rows.Count);
         Assert.Equal(3, result.Calls);
         Assert.Equal(10, result.Rows.Select(r => r.Example.Id).Distinct().Count());
@@ -81,7 +81,7 @@ public class DataSynthesizerTests
     public async Task RepliesWithoutPairsAreDiagnosticsAndTheCallAllowanceBoundsTheStage()
     {
         var client = new ScriptedChatClient((_, _) => "Sorry, I can't help with that.");
-        var result = await new DataSynthesizer(client, Task, new SynthesisOptions { PairsPerCall = 5, ExtraCallFraction = 0.5 }).GenerateAsync(Rows("train", 5), 0, 20);
+        var result = await new DataSynthesizer(client, Task, new SynthesisOptions { RowsPerRequest = 5, ExtraCallFraction = 0.5 }).GenerateAsync(Rows("train", 5), 0, 20);
         Assert.Empty(result.Rows);
         Assert.Equal(6, result.Calls);  // 4 needed + 2 extra
         Assert.Contains(result.Diagnostics, d => d.Message.Contains("no usable pairs"));

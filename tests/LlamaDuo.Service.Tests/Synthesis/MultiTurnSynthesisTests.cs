@@ -40,7 +40,7 @@ public class MultiTurnSynthesisTests
             });
             return JsonSerializer.Serialize(rows);
         });
-        var result = await new DataSynthesizer(client, new TaskDescription("chat", "persona chatbots"), new SynthesisOptions { PairsPerCall = 4 })
+        var result = await new DataSynthesizer(client, new TaskDescription("chat", "persona chatbots"), new SynthesisOptions { RowsPerRequest = 4 })
             .GenerateAsync(train, round: 1, rowsWanted: 12);
 
         Assert.Equal(12, result.Rows.Count);
@@ -64,7 +64,7 @@ public class MultiTurnSynthesisTests
     {
         var train = Chat().Take(10).ToList();
         var client = new ResponderChatClient(new DemoSynthesisResponder());
-        var result = await new DataSynthesizer(client, new TaskDescription("chat", "persona chatbots"), new SynthesisOptions { PairsPerCall = 3 })
+        var result = await new DataSynthesizer(client, new TaskDescription("chat", "persona chatbots"), new SynthesisOptions { RowsPerRequest = 3 })
             .GenerateAsync(train, round: 1, rowsWanted: 6);
         Assert.Equal(6, result.Rows.Count);
         Assert.All(result.Rows, r => Assert.True(r.Example.Messages.Count(m => m.Role == "user") > 1));
@@ -90,7 +90,9 @@ public class MultiTurnSynthesisTests
             new ChatTurn("user", "I would like a recipe for bread with seeds, rye flour and a long cold proof in the fridge overnight."),
             new ChatTurn("assistant", "Mix rye and wheat flour with water, salt, yeast and seeds, rest overnight in the fridge, shape and bake hot."),
         ]);
-        var result = new Deduplicator().Run([newOpening, lastReplyEdited, sameFirstTurn], train, test);
+        // The share rule (8-grams, half of the smaller set), not the config's default of dropping any shared 13-gram,
+        // which would drop the third row for its copied first turn.
+        var result = new Deduplicator(new DedupOptions { DecontamNgram = 8, DecontamThreshold = 0.5 }).Run([newOpening, lastReplyEdited, sameFirstTurn], train, test);
 
         Assert.Equal(DedupReason.ContaminatesTest, result.Decisions[0].Reason);
         Assert.Equal(t.Id, result.Decisions[0].CollidedWith);

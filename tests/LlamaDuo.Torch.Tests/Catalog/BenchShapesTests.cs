@@ -1,8 +1,8 @@
 using LlamaDuo.Core.Errors;
-using LlamaDuo.Torch.Catalog;
+using LlamaDuo.Models.Catalog;
+using LlamaDuo.Models.Tokenizers;
 using LlamaDuo.Torch.Model;
-using LlamaDuo.Torch.Tests.Tokenizers;
-using LlamaDuo.Torch.Tokenizers;
+using LlamaDuo.Models.Tests.Tokenizers;
 
 namespace LlamaDuo.Torch.Tests.Catalog;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using LlamaDuo.Core.Errors;
-using LlamaDuo.Torch.Hub;
+using LlamaDuo.Models.Hub;
 using LlamaDuo.Torch.Loading;
 using LlamaDuo.Torch.Model;
 using LlamaDuo.Torch.Tests.Model;

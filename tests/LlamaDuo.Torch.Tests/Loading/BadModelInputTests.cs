@@ -1,7 +1,7 @@
 using LlamaDuo.Core.Errors;
-using LlamaDuo.Torch.Catalog;
+using LlamaDuo.Models.Catalog;
+using LlamaDuo.Models.Model;
 using LlamaDuo.Torch.Loading;
-using LlamaDuo.Torch.Model;
 
 namespace LlamaDuo.Torch.Tests.Loading;
 

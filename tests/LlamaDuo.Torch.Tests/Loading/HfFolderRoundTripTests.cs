@@ -1,3 +1,4 @@
+using LlamaDuo.Models.Model;
 using LlamaDuo.Torch.Loading;
 using LlamaDuo.Torch.Model;
 using LlamaDuo.Torch.Tests.Model;

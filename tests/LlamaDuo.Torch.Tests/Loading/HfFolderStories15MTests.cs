@@ -1,7 +1,7 @@
 using LlamaDuo.Core.Data;
+using LlamaDuo.Models.Tokenizers;
 using LlamaDuo.Torch.Generation;
 using LlamaDuo.Torch.Loading;
-using LlamaDuo.Torch.Tokenizers;
 using static TorchSharp.torch;
 
 namespace LlamaDuo.Torch.Tests.Loading;
@@ -24,7 +24,7 @@ public class HfFolderStories15MTests(Stories15MFixture fixture) : IDisposable
     {
         var dtype = storedDtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
         HfFolderWriter.Write(fixture.Model.Module, dir, dtype);
-        Llama2cTokenizerJson.Write((LlamaDuo.Torch.Tokenizers.Llama2cTokenizer)fixture.Model.Tokenizer, dir);
+        Llama2cTokenizerJson.Write((LlamaDuo.Models.Tokenizers.Llama2cTokenizer)fixture.Model.Tokenizer, dir);
         Assert.True(File.Exists(Path.Combine(dir, "tokenizer.json")));
 
         using var model = ModelLoader.Load(dir, dtype);

@@ -1,3 +1,4 @@
+using LlamaDuo.Models.Model;
 using LlamaDuo.Torch.Model;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using LlamaDuo.Core.Errors;
-using LlamaDuo.Torch.Catalog;
+using LlamaDuo.Models.Catalog;
 using LlamaDuo.Torch.Lora;
 using LlamaDuo.Torch.Training;
 using static TorchSharp.torch;

@@ -1,6 +1,6 @@
 using LlamaDuo.Core.Data;
 using LlamaDuo.Core.Errors;
-using LlamaDuo.Torch.Templates;
+using LlamaDuo.Models.Templates;
 using LlamaDuo.Torch.Training;
 
 namespace LlamaDuo.Torch.Tests.Training;

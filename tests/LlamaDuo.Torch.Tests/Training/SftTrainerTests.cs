@@ -142,7 +142,7 @@ public sealed class SftTrainerTests : IDisposable
             var again = Assert.Throws<InputException>(() => SftTrainer.Train(other, TinyStudent.Data(24), Quick with { Epochs = 1 }, run));
             Assert.Contains("--resume", again.Message);
         }
-        using (var bigger = new LlamaDuo.Torch.Loading.StudentModel(TinyModels.Config(intermediate: 96), TinyModels.Create(intermediate: 96), new CharTokenizer(), LlamaDuo.Torch.Templates.PlainTemplate.Instance, "tiny-test"))
+        using (var bigger = new LlamaDuo.Torch.Loading.StudentModel(TinyModels.Config(intermediate: 96), TinyModels.Create(intermediate: 96), new CharTokenizer(), LlamaDuo.Models.Templates.PlainTemplate.Instance, "tiny-test"))
         {
             var e = Assert.Throws<InputException>(() => SftTrainer.Train(bigger, TinyStudent.Data(24), Quick with { Epochs = 1, Resume = true }, run));
             Assert.Equal("model_config", e.Field);

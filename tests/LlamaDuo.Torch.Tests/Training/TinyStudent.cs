@@ -1,6 +1,6 @@
 using LlamaDuo.Core.Data;
+using LlamaDuo.Models.Templates;
 using LlamaDuo.Torch.Loading;
-using LlamaDuo.Torch.Templates;
 using LlamaDuo.Torch.Tests.Lora;
 
 namespace LlamaDuo.Torch.Tests.Training;

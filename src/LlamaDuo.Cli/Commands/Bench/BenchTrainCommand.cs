@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using LlamaDuo.Core.Data;
+using LlamaDuo.Models.Model;
 using LlamaDuo.Torch.Loading;
 using LlamaDuo.Torch.Lora;
 using LlamaDuo.Torch.Model;

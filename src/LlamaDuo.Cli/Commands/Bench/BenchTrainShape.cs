@@ -1,5 +1,6 @@
 using System.Globalization;
 using LlamaDuo.Core.Data;
+using LlamaDuo.Models.Catalog;
 using LlamaDuo.Torch.Catalog;
 using LlamaDuo.Torch.Lora;
 using LlamaDuo.Torch.Training;
@@ -27,11 +28,11 @@ internal static class BenchTrainShape
         Console.Error.WriteLine($"load average {Load()}; {steps} steps (the first is warm-up), batch {s.BatchSize} x {s.MaxLen}, {method.ToString().ToLowerInvariant()}" +
             (method == TrainMethod.Lora ? $" r8 on {string.Join(",", lora.Targets)}" : ""));
 
-        using var student = BenchShapes.Load(shape, log: Console.Error);
+        using var student = BenchShapeModels.Load(shape, log: Console.Error);
         var rows = s.Data is { } path ? SftJsonl.Read(path) : Rows(student.Tokenizer, 400);
         var options = new TrainOptions
         {
-            Method = method, Lora = lora, MaxSteps = steps, BatchSize = s.BatchSize, MaxLength = s.MaxLen, Packing = !s.NoPacking,
+            Method = method, Lora = lora, MaxSteps = steps, BatchSize = s.BatchSize, MaxLen = s.MaxLen, Packing = !s.NoPacking,
             LearningRate = method == TrainMethod.Lora ? 2e-4 : 1e-5, HeldOutFraction = 0, SaveEvery = 0, LogEvery = 1, WriteOutputs = false, Seed = 1,
             Dtype = s.Dtype switch { "fp32" => TrainDtype.Float32, "bf16" => TrainDtype.BFloat16, _ => TrainDtype.Auto },
             Checkpointing = s.Checkpointing switch { "on" => CheckpointingMode.On, "off" => CheckpointingMode.Off, _ => CheckpointingMode.Auto },
@@ -85,7 +86,7 @@ internal static class BenchTrainShape
     /// Summarize-style rows: a passage of 80-420 words of varied English and a two-sentence summary, so lengths spread
     /// like no_robots Summarize cut at 512 tokens. Deterministic.
     /// </summary>
-    static List<ChatExample> Rows(Torch.Tokenizers.ITokenizer tokenizer, int count)
+    static List<ChatExample> Rows(LlamaDuo.Models.Tokenizers.ITokenizer tokenizer, int count)
     {
         string[] words = ("the city council met on tuesday to discuss a new plan for the river park which has been closed since the flood " +
             "residents asked for more trees benches and a safer path for children while the mayor said the budget would allow only part " +

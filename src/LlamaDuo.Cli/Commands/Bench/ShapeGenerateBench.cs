@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using LlamaDuo.LlamaCpp.Engine;
 using LlamaDuo.LlamaCpp.Export;
+using LlamaDuo.Models.Catalog;
 using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Pipeline.Loop;
 using LlamaDuo.Torch.Catalog;
@@ -40,7 +41,7 @@ static class ShapeGenerateBench
         var dir = Directory.CreateTempSubdirectory("llamaduo-bench-shape-").FullName;
         try
         {
-            using var model = BenchShapes.Load(shape, ScalarType.Float32, seed: 0, log: Console.Error);
+            using var model = BenchShapeModels.Load(shape, ScalarType.Float32, seed: 0, log: Console.Error);
             var baseGguf = Path.Combine(dir, "base.gguf");
             var clock = Stopwatch.StartNew();
             StudentModelExport.ToGguf(model, baseGguf, GgufQuant.F32, shape.Name);

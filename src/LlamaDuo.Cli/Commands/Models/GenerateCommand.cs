@@ -28,7 +28,7 @@ public sealed class GenerateCommand : Command<GenerateSettings>
         {
             // Training area (H6): load the PEFT adapter and fold it into the weights, so decoding costs what the base does.
             var lora = LlamaDuo.Torch.Lora.LoraModel.MergeAdapter(model.Module, s.Adapter);
-            Console.Error.WriteLine($"adapter: {s.Adapter} (r {lora.Rank}, alpha {lora.Alpha}, {string.Join(",", lora.Targets)}) merged");
+            Console.Error.WriteLine($"adapter: {s.Adapter} (r {lora.Rank}, alpha {lora.EffectiveAlpha}, {string.Join(",", lora.Targets)}) merged");
         }
         var client = new TorchChatClient(model);
         var prompt = client.RenderPrompt([ChatTurn.User(s.Prompt)]);
@@ -59,13 +59,12 @@ public sealed class GenerateCommand : Command<GenerateSettings>
             if (!s.Model.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
             {
                 tempGguf = Path.Combine(Path.GetTempPath(), $"llamaduo-generate-{Guid.NewGuid():N}.gguf");
-                using var student = ModelLoader.Load(s.Model, templateOverride: s.Template, log: Console.Error);
-                LlamaDuo.LlamaCpp.Export.StudentModelExport.ToGguf(student, tempGguf, LlamaDuo.LlamaCpp.Export.GgufQuant.F32);
+                var config = TorchGguf.Write(s.Model, tempGguf, name: null, s.Template, Console.Error);
                 gguf = tempGguf;
                 if (peftAdapter)
                 {
                     tempAdapter = Path.Combine(Path.GetTempPath(), $"llamaduo-generate-lora-{Guid.NewGuid():N}.gguf");
-                    LlamaDuo.LlamaCpp.Export.LoraGgufExport.Export(adapter!, student.Config, tempAdapter);
+                    LlamaDuo.LlamaCpp.Export.LoraGgufExport.Export(adapter!, config, tempAdapter);
                     adapter = tempAdapter;
                 }
             }
@@ -73,7 +72,7 @@ public sealed class GenerateCommand : Command<GenerateSettings>
                 throw new InputException("with a .gguf model, --adapter must be a LoRA adapter GGUF; convert the PEFT folder with " +
                     "`llamaduo export --model BASE --format lora-gguf --adapter DIR --out ADAPTER.gguf`", field: "--adapter", value: adapter);
             if (adapter is not null) Console.Error.WriteLine($"adapter: {s.Adapter} (LoRA GGUF applied by llama.cpp at run time)");
-            var template = s.Template is null ? null : LlamaDuo.Torch.Templates.ChatTemplates.ByName(s.Template);
+            var template = s.Template is null ? null : LlamaDuo.Models.Templates.ChatTemplates.ByName(s.Template);
             using var client = LlamaDuo.LlamaCpp.Engine.LlamaCppChatClient.Open(gguf, template, adapter);
             var options = new Microsoft.Extensions.AI.ChatOptions
             {

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using LlamaDuo.Core.Errors;
-using LlamaDuo.Torch.Catalog;
+using LlamaDuo.Models.Catalog;
 using Spectre.Console.Cli;
 
 namespace LlamaDuo.Cli.Commands.Models;

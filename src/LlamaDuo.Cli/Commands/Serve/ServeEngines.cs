@@ -1,11 +1,10 @@
 using LlamaDuo.Core.Data;
 using LlamaDuo.Core.Errors;
 using LlamaDuo.LlamaCpp.Engine;
-using LlamaDuo.LlamaCpp.Export;
+using LlamaDuo.Models.Templates;
 using LlamaDuo.Server;
 using LlamaDuo.Torch.Generation;
 using LlamaDuo.Torch.Loading;
-using LlamaDuo.Torch.Templates;
 using Microsoft.Extensions.AI;
 
 namespace LlamaDuo.Cli.Commands.Serve;
@@ -46,8 +45,7 @@ public static class ServeEngines
             {
                 temp = ServeTempFolder.Create();
                 gguf = Path.Combine(temp.Path, "model.gguf");
-                using var student = ModelLoader.Load(model);
-                StudentModelExport.ToGguf(student, gguf, GgufQuant.F32, name ?? DefaultName(model));
+                TorchGguf.Write(model, gguf, name ?? DefaultName(model));
             }
             var llama = LlamaCppModel.Load(gguf);
             // The exact (fp32) cache only buys batched-equals-alone sampling; one slot is always alone, so it keeps the faster default.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlamaDuo.Core.Errors;
 using LlamaDuo.Pipeline.Loop;
 using LlamaDuo.Torch.Loading;
 using LlamaDuo.Torch.Lora;
@@ -18,7 +19,8 @@ public sealed class TrainCommand : AsyncCommand<TrainSettings>
         OpenMpWaits.PreferPassive(); // before libtorch loads: spinning OpenMP threads crawl on shared cores
         if (s.Run is not null) return await Loop.StageCommand.RunStageAsync(LoopStage.Train, s.Run, cancellationToken);
         var options = ToOptions(s);
-        options.Validate();
+        if (options.FirstProblem() is { } problem)
+            throw new InputException(problem.Rule, field: Flag(problem.Key), value: problem.Value?.ToString());
         var data = SftJsonl.Read(s.Data);
         var notes = new List<string>();
         using var student = ModelLoader.Load(s.Model, templateOverride: s.Template, log: Console.Error, notes: notes);
@@ -57,18 +59,36 @@ public sealed class TrainCommand : AsyncCommand<TrainSettings>
         return 0;
     }
 
-    static TrainOptions ToOptions(TrainSettings s) => new()
+    /// <summary>The flags as trainer options; a flag left out keeps the record's default (the config's too).</summary>
+    static TrainOptions ToOptions(TrainSettings s)
     {
-        Method = s.Method == "full" ? TrainMethod.Full : TrainMethod.Lora,
-        Lora = new LoraSettings { Rank = s.Rank, Alpha = s.Alpha ?? 2.0 * s.Rank, Dropout = s.Dropout, Targets = LoraSettings.ParseTargets(s.Targets, "--targets") },
-        Epochs = s.Epochs, MaxSteps = s.MaxSteps, LearningRate = s.Lr, WarmupRatio = s.WarmupRatio, WeightDecay = s.WeightDecay,
-        MaxGradNorm = s.MaxGradNorm, BatchSize = s.BatchSize, GradAccum = s.GradAccum, MaxLength = s.MaxLen,
-        Overlong = s.Overlong == "drop" ? OverlongPolicy.Drop : OverlongPolicy.Truncate, AssistantOnlyLoss = !s.AllTokens, Seed = s.Seed,
-        Dtype = s.Dtype switch { "fp32" or "float32" => TrainDtype.Float32, "bf16" or "bfloat16" => TrainDtype.BFloat16, _ => TrainDtype.Auto },
-        Checkpointing = s.Checkpointing switch { "on" => CheckpointingMode.On, "off" => CheckpointingMode.Off, _ => CheckpointingMode.Auto },
-        MemoryLimitGb = s.MemoryLimitGb,
-        Packing = s.Packing,
-        Device = s.Device, SaveEvery = s.SaveEvery, LogEvery = s.LogEvery, HeldOutFraction = s.HeldOut, Resume = s.Resume, InitAdapter = s.InitAdapter,
+        var defaults = new TrainOptions();
+        return defaults with
+        {
+            Method = s.Method switch { "full" => TrainMethod.Full, "lora" => TrainMethod.Lora, _ => defaults.Method },
+            Lora = defaults.Lora with
+            {
+                Rank = s.Rank, Alpha = s.Alpha, Dropout = s.Dropout,
+                Targets = s.Targets is null ? defaults.Lora.Targets : LoraSettings.ParseTargets(s.Targets, "--targets"),
+            },
+            Epochs = s.Epochs, MaxSteps = s.MaxSteps, LearningRate = s.Lr, WarmupRatio = s.WarmupRatio, WeightDecay = s.WeightDecay,
+            MaxGradNorm = s.MaxGradNorm, BatchSize = s.BatchSize, GradAccum = s.GradAccum, MaxLen = s.MaxLen,
+            Overlong = s.Overlong switch { "drop" => OverlongPolicy.Drop, "truncate" => OverlongPolicy.Truncate, _ => defaults.Overlong },
+            AssistantOnlyLoss = !s.AllTokens, Seed = s.Seed,
+            Dtype = s.Dtype switch { "fp32" or "float32" => TrainDtype.Float32, "bf16" or "bfloat16" => TrainDtype.BFloat16, "auto" => TrainDtype.Auto, _ => defaults.Dtype },
+            Checkpointing = s.Checkpointing switch { "on" => CheckpointingMode.On, "off" => CheckpointingMode.Off, "auto" => CheckpointingMode.Auto, _ => defaults.Checkpointing },
+            MemoryLimitGb = s.MemoryLimitGb,
+            Packing = s.Packing,
+            Device = s.Device, SaveEvery = s.SaveEvery, LogEvery = s.LogEvery, HeldOutFraction = s.HeldOut, Resume = s.Resume, InitAdapter = s.InitAdapter,
+        };
+    }
+
+    /// <summary>The `train` flag that sets a trainer setting, from the key <see cref="TrainOptions.FirstProblem"/> names.</summary>
+    static string Flag(string key) => key switch
+    {
+        "training.learning_rate" => "--lr",
+        "held_out_fraction" => "--held-out",
+        _ => "--" + key[(key.IndexOf('.') + 1)..].Replace('_', '-'),
     };
 
     /// <summary>Writes each progress report as one stderr line, on the trainer's thread.</summary>
