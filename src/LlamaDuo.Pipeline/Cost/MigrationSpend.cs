@@ -1,3 +1,4 @@
+using LlamaDuo.Pipeline.Loop;
 using LlamaDuo.Pipeline.Store;
 
 namespace LlamaDuo.Pipeline.Cost;
@@ -27,9 +28,9 @@ public sealed record MigrationSpend(decimal SynthesisDollars, long SynthesisToke
         var costs = store.Costs();
         decimal Dollars(Func<StageCost, bool> which) => (decimal)costs.Where(which).Sum(c => c.Dollars);
         long Tokens(Func<StageCost, bool> which) => costs.Where(which).Sum(c => c.InputTokens + c.OutputTokens);
-        bool IsSynth(StageCost c) => c.Stage == "synth";
-        bool IsJudge(StageCost c) => c.Stage == "judge";
-        var training = store.Stages().Where(s => s.Name == "train" && s.Started is not null && s.Ended is not null)
+        bool IsSynth(StageCost c) => c.Stage == LoopStage.Synth.Name();
+        bool IsJudge(StageCost c) => c.Stage == LoopStage.Judge.Name();
+        var training = store.Stages().Where(s => s.Name == LoopStage.Train.Name() && s.Started is not null && s.Ended is not null)
             .Sum(s => (s.Ended!.Value - s.Started!.Value).TotalSeconds);
         return new MigrationSpend(Dollars(IsSynth), Tokens(IsSynth), Dollars(IsJudge), Tokens(IsJudge),
             Dollars(c => !IsSynth(c) && !IsJudge(c)), training)

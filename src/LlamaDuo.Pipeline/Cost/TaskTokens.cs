@@ -28,7 +28,7 @@ public sealed record TaskTokens(int Requests, double InputPerRequest, double Out
         double input = 0, output = 0;
         foreach (var row in test)
         {
-            var turns = InferStage.PromptTurns(row.Example);
+            var turns = StudentPrompt.Turns(row.Example);
             if (systemPrompt is not null && !turns.Any(t => t.Role == "system")) turns.Insert(0, new ChatTurn("system", systemPrompt));
             input += turns.Sum(t => PerMessage + Tokens(t.Role) + Tokens(t.Content)) + PerReply;
             output += Tokens(row.Example.Response ?? "");

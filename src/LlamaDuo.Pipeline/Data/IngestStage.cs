@@ -1,4 +1,5 @@
 using LlamaDuo.Pipeline.Config;
+using LlamaDuo.Pipeline.Loop;
 using LlamaDuo.Pipeline.Store;
 
 namespace LlamaDuo.Pipeline.Data;
@@ -11,7 +12,7 @@ namespace LlamaDuo.Pipeline.Data;
 public static class IngestStage
 {
     /// <summary>Stage name in run.db (round 0).</summary>
-    public const string Name = "ingest";
+    static readonly string Name = LoopStage.Ingest.Name();
 
     public static TrainTestSplit Run(LlamaDuoConfig config, RunStore store)
     {

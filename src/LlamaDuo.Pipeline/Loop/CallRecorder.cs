@@ -31,7 +31,7 @@ internal sealed class CallRecorder : IDisposable
     }
 
     /// <summary>Calls made from here on, on this async flow, belong to <paramref name="stage"/> of <paramref name="round"/>.</summary>
-    public static void Enter(int round, string stage) => Current.Value = (round, stage);
+    public static void Enter(int round, LoopStage stage) => Current.Value = (round, stage.Name());
 
     /// <summary>
     /// Settles the calls an earlier process left in flight; returns how many were interrupted (no answer recorded).

@@ -21,7 +21,7 @@ public static class ChatClientGeneration
             new ParallelOptions { MaxDegreeOfParallelism = inf.Concurrency, CancellationToken = ct }, async (i, token) =>
             {
                 var (row, k) = jobs[i];
-                var messages = InferStage.PromptTurns(row.Example).Select(t => new ChatMessage(new ChatRole(t.Role), t.Content)).ToList();
+                var messages = StudentPrompt.Messages(row.Example);
                 var options = Options(inf, round, i);
                 var response = await client.GetResponseAsync(messages, options, token);
                 results[i] = new Generation(row.Id, k, response.Text, response.FinishReason?.Value ?? "stop",

@@ -20,7 +20,7 @@ public static class InferStage
         TrainedWeights weights, CancellationToken ct)
     {
         var path = ctx.Folder.RoundFile(round, "generations.jsonl");
-        await ctx.StageAsync(round, "infer", async () =>
+        await ctx.StageAsync(round, LoopStage.Infer, async () =>
         {
             var inf = ctx.Config.Inference;
             var started = DateTime.UtcNow;
@@ -32,7 +32,7 @@ public static class InferStage
             };
             AtomicFile.WriteAllLines(path, generations.Select(g => JsonSerializer.Serialize(g)));
             var seconds = (DateTime.UtcNow - started).TotalSeconds;
-            ctx.Say(round, "infer", $"{generations.Count} answers ({test.Count} prompts x {inf.K}) on {engine} in {seconds:0.0} s, "
+            ctx.Say(round, LoopStage.Infer, $"{generations.Count} answers ({test.Count} prompts x {inf.K}) on {engine} in {seconds:0.0} s, "
                 + $"{generations.Sum(g => g.CompletionTokens) / Math.Max(seconds, 1e-6):0} tokens/s");
             return [path];
         });
@@ -46,7 +46,7 @@ public static class InferStage
         using var student = StudentLoader.Trained(ctx.Config, weights);
         using var client = new TorchChatClient(student);
         var options = ConfigMapping.Decoding(inf, round);
-        var conversations = test.Select(r => (IReadOnlyList<ChatTurn>)PromptTurns(r.Example)).ToList();
+        var conversations = test.Select(r => (IReadOnlyList<ChatTurn>)StudentPrompt.Turns(r.Example)).ToList();
         return client.GenerateBatch(conversations, options, ct).Select(g => new Generation(test[g.PromptIndex].Id, g.SampleIndex, g.Text,
             g.FinishReason.ToString().ToLowerInvariant(), g.PromptTokens, g.CompletionTokens)).ToList();
     }
@@ -61,30 +61,22 @@ public static class InferStage
         var engine = await Task.Run(() => LlamaCppInference.Open(ctx, round, test, weights), ct);
         using (engine.Model)
         {
-            ctx.Say(round, "infer", "llama.cpp " + engine.Check);
+            ctx.Say(round, LoopStage.Infer, "llama.cpp " + engine.Check);
             if (engine.Reproduces || inf.Engine == InferenceEngine.LlamaCpp)
             {
-                if (!engine.Reproduces) ctx.Say(round, "infer", "warning: inference.engine is llamacpp, so llama.cpp answers anyway");
+                if (!engine.Reproduces) ctx.Say(round, LoopStage.Infer, "warning: inference.engine is llamacpp, so llama.cpp answers anyway");
                 return (await LlamaCppInference.GenerateAsync(engine, test, inf, round, ct), "llama.cpp");
             }
         }
-        ctx.Say(round, "infer", "inference.engine auto: answering on torch instead");
+        ctx.Say(round, LoopStage.Infer, "inference.engine auto: answering on torch instead");
         return (await Task.Run(() => Torch(ctx, round, test, weights, ct), ct), "torch");
     }
 
     /// <summary>A remote OpenAI-compatible server (inference.base_url) that serves the round's model.</summary>
     static async Task<List<Generation>> RemoteAsync(LoopContext ctx, int round, IReadOnlyList<CoverageRow> test, CancellationToken ct)
     {
-        ctx.Say(round, "infer", $"remote engine {ctx.Config.Inference.BaseUrl}, model '{ctx.Config.Inference.Model}'");
-        using var client = ChatClientGeneration.Remote(ctx.Config.Inference);
+        ctx.Say(round, LoopStage.Infer, $"remote engine {ctx.Config.Inference.BaseUrl}, model '{ctx.Config.Inference.Model}'");
+        using var client = ctx.RemoteStudent(ctx.Config.Inference);
         return await ChatClientGeneration.RunAsync(client, test, ctx.Config.Inference, round, ct);
-    }
-
-    /// <summary>The conversation up to the reference answer: what the student is asked.</summary>
-    public static List<ChatTurn> PromptTurns(ChatExample example)
-    {
-        int last = example.Messages.Count - 1;
-        while (last >= 0 && example.Messages[last].Role == "assistant") last--;
-        return example.Messages.Take(last + 1).ToList();
     }
 }

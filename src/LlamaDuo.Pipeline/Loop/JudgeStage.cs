@@ -20,18 +20,16 @@ public static class JudgeStage
         IReadOnlyList<Generation> generations, ServiceClient? secondJudge, CancellationToken ct)
     {
         var path = ctx.Folder.RoundFile(round, "judgements.jsonl");
-        var items = Items(test, generations);
-        var judge = Judge(ctx, ctx.Service);
         var runOptions = ConfigMapping.JudgeRun(ctx.Config);
         JudgeRunResult? result = null;
-        await ctx.StageAsync(round, "judge", async () =>
+        await ctx.StageAsync(round, LoopStage.Judge, async () =>
         {
-            int done = 0;
-            result = await JudgeRunner.RunAsync(judge, items, runOptions, _ =>
+            int done = 0, total = generations.Count;
+            result = await GenerationJudge.ScoreAsync(ctx, ctx.Service, test, generations, _ =>
             {
                 int n = Interlocked.Increment(ref done);
-                ctx.Progress.Report(round, "judge", n, items.Count, "candidates judged");
-                if (n % 25 == 0 || n == items.Count) ctx.Say(round, "judge", $"{n}/{items.Count} candidates judged");
+                ctx.Progress.Report(round, LoopStage.Judge.Name(), n, total, "candidates judged");
+                if (n % 25 == 0 || n == total) ctx.Say(round, LoopStage.Judge, $"{n}/{total} candidates judged");
             }, ct);
             ServiceUnreachableException.ThrowIfAllFailed(ctx, "judge", result.Rows.SelectMany(r => r.Calls).Select(c => c.Error).ToList(),
                 result.Rows.Count > 0 && result.Rows.All(r => !r.Scored));
@@ -39,41 +37,17 @@ public static class JudgeStage
             ctx.Store.AddJudgements(Records(round, result.Rows, "primary"));
             if (secondJudge is not null)
             {
-                var second = await JudgeRunner.RunAsync(Judge(ctx, secondJudge), items, runOptions, null, ct);
+                var second = await GenerationJudge.ScoreAsync(ctx, secondJudge, test, generations, null, ct);
                 var agreement = JudgeAgreement.Compare(result, second, runOptions.PassRule.CoverageThreshold);
                 AtomicFile.WriteAllText(ctx.Folder.RoundFile(round, "second_judge.json"), JsonSerializer.Serialize(new { second.Similarity, second.Precision, agreement }));
                 ctx.Store.AddJudgements(Records(round, second.Rows, second.JudgeName));
-                ctx.Say(round, "judge", $"second judge {second.JudgeName}: {agreement}");
+                ctx.Say(round, LoopStage.Judge, $"second judge {second.JudgeName}: {agreement}");
             }
             return [path];
         });
         // A skipped (already done) stage is rebuilt from its file: the same rows give the same summaries.
-        result ??= JudgeRunResult.From(judge.Name, ReadRows(path), runOptions);
+        result ??= JudgeRunResult.From(GenerationJudge.Judge(ctx, ctx.Service).Name, ReadRows(path), runOptions);
         return result;
-    }
-
-    /// <summary>Judges candidates outside the round bookkeeping (the export parity gate), through the same cached client.</summary>
-    public static Task<JudgeRunResult> ScoreAsync(LoopContext ctx, IReadOnlyList<CoverageRow> test, IReadOnlyList<Generation> generations, CancellationToken ct) =>
-        JudgeRunner.RunAsync(Judge(ctx, ctx.Service), Items(test, generations), ConfigMapping.JudgeRun(ctx.Config), null, ct);
-
-    static IRowJudge Judge(LoopContext ctx, ServiceClient service) =>
-        ConfigMapping.Programmatic(ctx.Config) is { } programmatic
-            ? programmatic
-            : new LlmJudge(service.Chat, ConfigMapping.LlmJudge(ctx.Config, service.Options.Model), $"llm:{service.Options.Model}");
-
-    public static List<JudgeItem> Items(IReadOnlyList<CoverageRow> test, IReadOnlyList<Generation> generations)
-    {
-        var byId = test.ToDictionary(r => r.Id);
-        return generations.Select(g =>
-        {
-            var row = byId[g.RowId];
-            // The judge sees the conversation up to the final reply: system prompt and earlier turns are context.
-            var turns = row.Example.Messages;
-            int instruction = turns.Count - 1;
-            while (instruction >= 0 && turns[instruction].Role != "user") instruction--;
-            var context = instruction > 0 ? turns.Take(instruction).ToList() : null;
-            return new JudgeItem($"{g.RowId}#{g.Sample}", row.Example.Prompt, row.Example.Response ?? "", g.Text, g.RowId, context);
-        }).ToList();
     }
 
     static IEnumerable<JudgementRecord> Records(int round, IReadOnlyList<JudgedRow> rows, string judge) =>

@@ -2,6 +2,7 @@ using LlamaDuo.LlamaCpp.Engine;
 using LlamaDuo.LlamaCpp.Export;
 using LlamaDuo.Models.Templates;
 using LlamaDuo.Pipeline.Data;
+using LlamaDuo.Pipeline.Export;
 using LlamaDuo.Torch.Generation;
 using Microsoft.Extensions.AI;
 using static TorchSharp.torch;
@@ -41,8 +42,8 @@ public static class LlamaCppInference
             if (!File.Exists(model))
             {
                 using var baseModel = StudentLoader.Base(config);
-                StudentModelExport.ToGguf(baseModel, model, GgufQuant.F32, config.Task.Name);
-                ctx.Say(round, "infer", $"wrote {Path.GetRelativePath(ctx.Folder.Root, model)} (F32, once per run)");
+                ModelExport.Write(baseModel, ModelExport.Gguf, new ExportRequest(model, "f32", config.Task.Name, null));
+                ctx.Say(round, LoopStage.Infer, $"wrote {Path.GetRelativePath(ctx.Folder.Root, model)} (F32, once per run)");
             }
             described = "base.gguf";
         }
@@ -54,14 +55,14 @@ public static class LlamaCppInference
         using (var student = StudentLoader.Trained(config, weights))
         {
             template = student.Template;
-            if (weights.ModelDir is not null) StudentModelExport.ToGguf(student, model, GgufQuant.F32, config.Task.Name);
+            if (weights.ModelDir is not null) ModelExport.Write(student, ModelExport.Gguf, new ExportRequest(model, "f32", config.Task.Name, null));
             else if (weights.AdapterDir is { } dir)
             {
                 adapter = ctx.Folder.RoundFile(round, "adapter.gguf");
                 LoraGgufExport.Export(dir, student.Config, adapter);
                 described += $" + round-{round:00}/adapter.gguf";
             }
-            var prompt = string.Concat(template.Render(InferStage.PromptTurns(test[0].Example), addGenerationPrompt: true).Select(s => s.Text));
+            var prompt = string.Concat(template.Render(StudentPrompt.Turns(test[0].Example), addGenerationPrompt: true).Select(s => s.Text));
             tokens = new TextGenerator(student).Encode(prompt).Take(Math.Min(CheckTokens, student.ContextLength)).ToList();
             expected = Logits(student, tokens);
         }
@@ -87,7 +88,7 @@ public static class LlamaCppInference
     public static async Task<List<Generation>> GenerateAsync(Engine engine, IReadOnlyList<CoverageRow> test, Config.InferenceOptions inf,
         int round, CancellationToken ct)
     {
-        var conversations = test.Select(r => (IReadOnlyList<ChatMessage>)InferStage.PromptTurns(r.Example).Select(t => new ChatMessage(new ChatRole(t.Role), t.Content)).ToList()).ToList();
+        var conversations = test.Select(r => (IReadOnlyList<ChatMessage>)StudentPrompt.Messages(r.Example)).ToList();
         var answers = await AnswerAsync(engine.Model, engine.Template, conversations, inf, round, ct);
         return test.SelectMany((row, p) => answers[p].Select((response, k) => new Generation(row.Id, k, response.Text,
             response.FinishReason?.Value ?? "stop", (int)(response.Usage?.InputTokenCount ?? 0), (int)(response.Usage?.OutputTokenCount ?? 0)))).ToList();

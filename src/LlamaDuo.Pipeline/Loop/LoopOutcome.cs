@@ -6,8 +6,17 @@ namespace LlamaDuo.Pipeline.Loop;
 /// <summary>How a run ended: whether the student passed, its rounds, the best scores, and where things are.</summary>
 public sealed record LoopOutcome(bool Passed, IReadOnlyList<RoundMetrics> Rounds, string RunDir, string? ModelPath, string? ReportPath, string StopReason)
 {
-    public double BestSimilarity => Rounds.Select(r => r.Similarity?.Mean ?? 0).DefaultIfEmpty(0).Max();
-    public double BestPrecision => Rounds.Select(r => r.Precision?.Mean ?? 0).DefaultIfEmpty(0).Max();
+    /// <summary>
+    /// Set when a single-step command ran (`llamaduo run --init`, `train|infer|judge|synth --run DIR`): the stage that
+    /// ran. The run is then paused, not finished: no export, no report, status stopped.
+    /// </summary>
+    public LoopStage? SingleStep { get; init; }
+
+    /// <summary>The run's best round (<see cref="Loop.BestRound"/>), or null when none was judged.</summary>
+    public RoundMetrics? BestRound => Loop.BestRound.Of(Rounds);
+
+    public double BestSimilarity => BestRound?.Similarity?.Mean ?? 0;
+    public double BestPrecision => BestRound?.Precision?.Mean ?? 0;
 
     /// <summary>The machine-readable closing line of `llamaduo run` and `llamaduo quickstart`.</summary>
     public string SummaryLine => string.Create(CultureInfo.InvariantCulture,

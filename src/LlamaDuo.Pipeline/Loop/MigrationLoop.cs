@@ -5,7 +5,6 @@ using LlamaDuo.Pipeline.Store;
 using LlamaDuo.Service.Cache;
 using LlamaDuo.Service.Judge;
 using LlamaDuo.Service.Providers;
-using StoreSummary = LlamaDuo.Pipeline.Store.ScoreSummary;
 
 namespace LlamaDuo.Pipeline.Loop;
 
@@ -20,7 +19,7 @@ public static class MigrationLoop
 {
     /// <summary>Runs (or resumes) the loop in <paramref name="runDir"/>; with <paramref name="onlyStage"/> runs just that next stage.</summary>
     public static async Task<LoopOutcome> RunAsync(LlamaDuoConfig config, string runDir, TextWriter log, CancellationToken ct = default,
-        string? onlyStage = null)
+        LoopStage? onlyStage = null)
     {
         var folder = new RunFolder(Path.GetFullPath(runDir)).Create();
         using var store = RunStore.Create(folder, config.Task.Name, config.Store.Location());
@@ -39,12 +38,19 @@ public static class MigrationLoop
         if (calls.Reconcile() is > 0 and var interrupted)
             log.WriteLine($"{interrupted} service call(s) were in flight when the last process stopped: recorded as interrupted (cost unknown) in run.db and the ledger");
         var ctx = new LoopContext(config, store, service, log) { OnlyStage = onlyStage, Preflight = c => Loop.Preflight.RunAsync(c, secondJudge, ct) };
-        using var span = Core.Telemetry.LlamaDuoTelemetry.Source.StartActivity("llamaduo run")?.SetTag("llamaduo.run.id", folder.Id).SetTag("llamaduo.task", config.Task.Name);
+        return await RunAsync(ctx, secondJudge, ct);
+    }
+
+    /// <summary>The loop over a prepared context: its status in run.db, the rounds, and the report at the end.</summary>
+    internal static async Task<LoopOutcome> RunAsync(LoopContext ctx, ServiceClient? secondJudge, CancellationToken ct)
+    {
+        var store = ctx.Store;
+        using var span = Core.Telemetry.LlamaDuoTelemetry.Source.StartActivity("llamaduo run")?.SetTag("llamaduo.run.id", ctx.Folder.Id).SetTag("llamaduo.task", ctx.Config.Task.Name);
         store.SetStatus(RunStatus.Running);
         try
         {
             var outcome = await LoopAsync(ctx, secondJudge, ct);
-            if (outcome.StopReason.StartsWith(StepStop, StringComparison.Ordinal))
+            if (outcome.SingleStep is not null)
             {
                 store.SetStatus(RunStatus.Stopped, outcome.StopReason);
                 return outcome;
@@ -62,27 +68,23 @@ public static class MigrationLoop
         catch (Exception e)
         {
             store.SetStatus(RunStatus.Failed, $"{e.Message} (fix the cause, then continue with --resume)");
-            TryWriteReport(store, log);
+            TryWriteReport(store, ctx.Log);
             throw;
         }
     }
 
-    const string StepStop = "single step: ";
-
     static async Task<LoopOutcome> LoopAsync(LoopContext ctx, ServiceClient? secondJudge, CancellationToken ct)
     {
         var config = ctx.Config;
-        bool ingestNow = !ctx.Store.IsStageDone(0, IngestStage.Name);
+        bool ingestNow = !ctx.Store.IsStageDone(0, LoopStage.Ingest.Name());
         var split = IngestStage.Run(config, ctx.Store);
-        ctx.Say(0, "ingest", $"{split.Train.Count} train rows, {split.Test.Count} test rows (data/train.jsonl, data/test.jsonl)");
-        if (ingestNow && OverlongRows.Report(config, split) is { } overlong) ctx.Say(0, "ingest", overlong);
-        if (ctx.OnlyStage == "ingest") return Step(ctx, metrics: [], "ingest", 0);
+        ctx.Say(0, LoopStage.Ingest, $"{split.Train.Count} train rows, {split.Test.Count} test rows (data/train.jsonl, data/test.jsonl)");
+        if (ingestNow && OverlongRows.Report(config, split) is { } overlong) ctx.Say(0, LoopStage.Ingest, overlong);
+        if (ctx.OnlyStage == LoopStage.Ingest) return Step(ctx, LoopStage.Ingest, 0);
         var accepted = new List<CoverageRow>();
         var metrics = new List<RoundMetrics>();
-        TrainedWeights? weights = null, bestWeights = null;
-        JudgeRunResult? last = null, best = null;
-        int bestRound = 0;
-        string stopReason;
+        TrainedWeights? weights = null;
+        JudgeRunResult? last = null;
         for (int round = 0; ; round++)
         {
             int added = 0, dropped = 0;
@@ -93,31 +95,27 @@ public static class MigrationLoop
                 added = batch.Count;
                 dropped = ctx.Store.SynthesisDrops().Where(d => d.Round == round).Sum(d => d.Count);
                 accepted.AddRange(batch);
-                if (ctx.RanOnlyStage) return Step(ctx, metrics, "synth", round);
+                if (ctx.RanOnlyStage) return Step(ctx, LoopStage.Synth, round);
             }
             weights = await TrainStage.RunAsync(ctx, round, [.. split.Train, .. accepted], weights, ct);
-            if (ctx.RanOnlyStage) return Step(ctx, metrics, "train", round);
+            if (ctx.RanOnlyStage) return Step(ctx, LoopStage.Train, round);
             var generations = await InferStage.RunAsync(ctx, round, split.Test, weights, ct);
-            if (ctx.RanOnlyStage) return Step(ctx, metrics, "infer", round);
+            if (ctx.RanOnlyStage) return Step(ctx, LoopStage.Infer, round);
             last = await JudgeStage.RunAsync(ctx, round, split.Test, generations, secondJudge, ct);
 
-            if (best is null || Score(last) > Score(best)) (best, bestWeights, bestRound) = (last, weights, round);
             // A round decided before (the run is resumed or re-run) keeps the verdict it was given then: budgets that
             // have run out since, wall time above all, must not rewrite a finished run's result.
             var m = ctx.Store.Rounds().FirstOrDefault(r => r.Round == round);
-            if (m is not null) ctx.Say(round, "decide", $"decided earlier: {m.Verdict}");
+            if (m is not null) ctx.Say(round, LoopStage.Decide, $"decided earlier: {m.Verdict}");
             else m = Decide(ctx, round, split, accepted.Count, added, dropped, last);
             metrics.Add(m);
-            if (ctx.RanOnlyStage) return Step(ctx, metrics, $"judge ({m.Verdict})", round);
-            if (m.Passed || m.Verdict != ContinueVerdict)
-            {
-                stopReason = m.Verdict;
-                break;
-            }
+            if (ctx.RanOnlyStage) return Step(ctx, LoopStage.Judge, round, $" ({m.Verdict})");
+            if (m.Passed || m.Verdict != ContinueVerdict) break;
         }
 
+        var stopReason = metrics[^1].Verdict;
         string? model = config.Export.Formats.Count == 0 ? null
-            : await ExportStage.RunAsync(ctx, ExportRound(ctx, metrics.Count - 1), bestWeights!, split.Test, best!, ct);
+            : await ExportStage.RunAsync(ctx, ExportRound(ctx, metrics.Count - 1), BestRound.Of(metrics)!, split.Test, ct);
         return new LoopOutcome(metrics.Any(m => m.Passed), metrics, ctx.Folder.Root, model, null, stopReason);
     }
 
@@ -131,11 +129,11 @@ public static class MigrationLoop
         string? budget = passed ? null : BudgetSpent(ctx, round, syntheticRows);
         string verdict = passed ? "pass" : budget ?? ContinueVerdict;
         var m = new RoundMetrics(round, split.Train.Count + syntheticRows, split.Test.Count, added, dropped,
-            Summary(last.Similarity), Summary(last.Precision), passed, verdict);
+            last.Similarity, last.Precision, passed, verdict);
         ctx.Store.RecordRound(m);
         // Enough digits that a mean just under the bound does not print as the bound (89.9997 is not "90.0").
         var pass = ctx.Config.Judge.Pass;
-        ctx.Say(round, "decide", $"similarity {DecisionFigure.Format(last.Similarity.Mean, pass.MinSimilarity, 1)} (median {last.Similarity.Median:0.0}, coverage {last.Similarity.CoveragePercent:0}%), "
+        ctx.Say(round, LoopStage.Decide, $"similarity {DecisionFigure.Format(last.Similarity.Mean, pass.MinSimilarity, 1)} (median {last.Similarity.Median:0.0}, coverage {last.Similarity.CoveragePercent:0}%), "
             + $"precision {DecisionFigure.Format(last.Precision.Mean, pass.MinPrecision, 1)}; {verdict}"
             + (last.UnscoredRows > 0 ? $"; {last.UnscoredRows} candidates unscored (see judgements.jsonl)" : ""));
         return m;
@@ -146,7 +144,7 @@ public static class MigrationLoop
     /// ended the loop then). A finished export is kept: never replaced by another round's.
     /// </summary>
     static int ExportRound(LoopContext ctx, int lastRound) =>
-        ctx.Store.Stages().FirstOrDefault(s => s.Name == "export" && s.Status == StageStatus.Done)?.Round ?? lastRound;
+        ctx.Store.Stages().FirstOrDefault(s => s.Name == LoopStage.Export.Name() && s.Status == StageStatus.Done)?.Round ?? lastRound;
 
     /// <summary>A failed run still gets a report of what it did; a problem writing it must not hide the real error.</summary>
     static void TryWriteReport(RunStore store, TextWriter log)
@@ -156,10 +154,14 @@ public static class MigrationLoop
     }
 
     /// <summary>The outcome of a single-step command: the rounds judged so far, stopped after the requested stage.</summary>
-    static LoopOutcome Step(LoopContext ctx, List<RoundMetrics> metrics, string stage, int round) =>
-        new(metrics.Any(m => m.Passed), ctx.Store.Rounds(), ctx.Folder.Root, null, null, $"{StepStop}{stage} of round {round} done");
-
-    static double Score(JudgeRunResult r) => r.Similarity.Mean + r.Precision.Mean;
+    static LoopOutcome Step(LoopContext ctx, LoopStage stage, int round, string verdict = "")
+    {
+        var rounds = ctx.Store.Rounds();
+        return new LoopOutcome(rounds.Any(m => m.Passed), rounds, ctx.Folder.Root, null, null, $"single step: {stage.Name()}{verdict} of round {round} done")
+        {
+            SingleStep = stage,
+        };
+    }
 
     /// <summary>The pass rule (judge.pass, statistic included) as the judge stage applied it.</summary>
     static bool Passes(LlamaDuoConfig config, JudgeRunResult r) => r.Decision.Passed;
@@ -183,9 +185,6 @@ public static class MigrationLoop
         if (b.WallMinutes is { } w && (DateTimeOffset.UtcNow - ctx.Store.Run.Created).TotalMinutes >= w) return $"budget: wall time {w} minutes";
         return null;
     }
-
-    static StoreSummary Summary(Service.Judge.ScoreSummary s) =>
-        new(s.Count, s.Mean, s.Median, s.StdDev, s.CiLow, s.CiHigh, s.CoveragePercent);
 
     /// <summary>The demo service gets a new loopback port each start; its address is not part of the run's identity.</summary>
     static string Comparable(LlamaDuoConfig c) =>

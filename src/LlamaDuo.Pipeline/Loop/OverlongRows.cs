@@ -1,5 +1,6 @@
 using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Pipeline.Data;
+using LlamaDuo.Pipeline.Store;
 
 namespace LlamaDuo.Pipeline.Loop;
 
@@ -19,7 +20,7 @@ static class OverlongRows
         int maxLen = config.Student.Training.MaxLen;
         using var student = StudentLoader.Base(config);
         var over = new List<(CoverageRow Row, string Split, int Tokens, bool AtLeast, int Chars)>();
-        foreach (var (rows, name) in new[] { (split.Train, "train"), (split.Test, "test") })
+        foreach (var (rows, name) in new[] { (split.Train, RunStore.TrainSplit), (split.Test, RunStore.TestSplit) })
             foreach (var row in rows)
             {
                 var text = string.Concat(student.Template.Render(row.Example.Messages, addGenerationPrompt: false).Select(s => s.Text));
@@ -30,7 +31,7 @@ static class OverlongRows
         if (over.Count == 0) return null;
         var longest = over.MaxBy(o => (o.Chars, o.Tokens));
         var inv = System.Globalization.CultureInfo.InvariantCulture;
-        return $"{over.Count} row(s) longer than student.training.max_len {maxLen} tokens ({over.Count(o => o.Split == "train")} train, "
+        return $"{over.Count} row(s) longer than student.training.max_len {maxLen} tokens ({over.Count(o => o.Split == RunStore.TrainSplit)} train, "
             + $"{over.Count(o => o.Split == "test")} test); longest: {longest.Row.Provenance.Source}:{longest.Row.Provenance.Line} "
             + $"({longest.Chars.ToString("N0", inv)} characters, {(longest.AtLeast ? "more than " : "")}{longest.Tokens.ToString("N0", inv)} tokens). "
             + $"Training cuts them to {maxLen} tokens and drops a row left with none of its reply; test prompts are answered as they are. "

@@ -43,7 +43,7 @@ static class Preflight
             return;
         }
         var options = new ChatOptions { MaxOutputTokens = 1 }
-            .WithCacheVariant($"preflight-{Guid.NewGuid():N}").WithMaxRetries(1).WithStage("preflight");
+            .WithCacheVariant($"preflight-{Guid.NewGuid():N}").WithMaxRetries(1).WithStage(LoopStage.Preflight.Name());
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(Limit);
         try
@@ -79,7 +79,7 @@ static class Preflight
         var where = $"remote inference engine ('{inf.Model}' at {inf.BaseUrl})";
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(Limit);
-        using var client = ChatClientGeneration.Remote(inf);
+        using var client = ctx.RemoteStudent(inf);
         try
         {
             await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Reply with one word: ok")], new ChatOptions { MaxOutputTokens = 1, ModelId = inf.Model }, limit.Token);

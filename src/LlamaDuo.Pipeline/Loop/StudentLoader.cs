@@ -5,7 +5,11 @@ using TorchSharp;
 
 namespace LlamaDuo.Pipeline.Loop;
 
-/// <summary>Loads the config's student: the base model, optionally with a round's trained weights on top.</summary>
+/// <summary>
+/// Materialises the config's student in TorchSharp, for every engine and stage that needs it: the base (training,
+/// llama.cpp's base.gguf), the base with a round's weights on top (the torch engine, the llama.cpp logit check), or
+/// those weights merged (what the export formats write).
+/// </summary>
 public static class StudentLoader
 {
     public static StudentModel Base(LlamaDuoConfig config) =>
@@ -20,7 +24,12 @@ public static class StudentLoader
         student.Module.eval();
         return student;
     }
-}
 
-/// <summary>Where one round's training put its result: an adapter (LoRA) or a whole model (full fine-tuning).</summary>
-public sealed record TrainedWeights(string? AdapterDir, string? ModelDir);
+    /// <summary>The base plus a round's output with a LoRA adapter merged into the weights: what the export formats write.</summary>
+    public static StudentModel Merged(LlamaDuoConfig config, TrainedWeights weights)
+    {
+        var student = Trained(config, weights);
+        if (weights.AdapterDir is not null) LoraModel.Merge(student.Module);
+        return student;
+    }
+}

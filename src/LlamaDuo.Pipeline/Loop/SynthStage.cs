@@ -22,18 +22,19 @@ public static class SynthStage
         int rowsWanted, CancellationToken ct)
     {
         var accepted = ctx.Folder.RoundFile(round, "accepted.jsonl");
-        await ctx.StageAsync(round, "synth", async () =>
+        await ctx.StageAsync(round, LoopStage.Synth, async () =>
         {
             Directory.CreateDirectory(ctx.Folder.RoundDir(round));
             var cfg = ctx.Config;
             var task = new TaskDescription(cfg.Task.Name, cfg.Task.Topic, cfg.Task.SystemPrompt);
-            var synthesizer = new DataSynthesizer(ctx.Service.Chat, task, ConfigMapping.Synthesis(cfg, ctx.Service.Options.Model), ctx.Service.Options.Model);
+            var synthesizer = new DataSynthesizer(ctx.Service.Chat, task,
+                ConfigMapping.Synthesis(cfg, ctx.Service.Options.Model) with { StageLabel = LoopStage.Synth.Name() }, ctx.Service.Options.Model);
             var trainExamples = train.Select(r => r.Example).ToList();
             var weights = cfg.Synthesis.WeightedByFailures ? FailureWeights(trainExamples, lastJudgement, cfg.Judge.Pass.CoverageThreshold) : null;
             var result = await synthesizer.GenerateAsync(trainExamples, round, rowsWanted, weights, ct);
             ServiceUnreachableException.ThrowIfAllFailed(ctx, "synthesis", result.Diagnostics.Where(d => d.Message.StartsWith("call failed", StringComparison.Ordinal)).Select(d => (string?)d.Message).ToList(),
                 result.Rows.Count == 0 && result.Calls > 0 && result.Diagnostics.Count(d => d.Message.StartsWith("call failed", StringComparison.Ordinal)) == result.Calls);
-            foreach (var d in result.Diagnostics.Take(5)) ctx.Say(round, "synth", $"note: batch {d.Batch}: {d.Message}");
+            foreach (var d in result.Diagnostics.Take(5)) ctx.Say(round, LoopStage.Synth, $"note: batch {d.Batch}: {d.Message}");
             AtomicFile.WriteAllLines(ctx.Folder.RoundFile(round, "synthetic.jsonl"),
                 result.Rows.Select(r => JsonSerializer.Serialize(new { id = r.Example.Id, messages = r.Example.Messages, provenance = r.Provenance })));
 
@@ -42,10 +43,10 @@ public static class SynthStage
             AtomicFile.WriteAllLines(ctx.Folder.RoundFile(round, "dedup.jsonl"), dedup.Decisions.Select(d => JsonSerializer.Serialize(d)));
             var kept = dedup.Kept.Select(e => new CoverageRow(e, new RowProvenance("synthetic", 0, RowProvenance.Synthetic, round))).ToList();
             DatasetFile.Write(accepted, kept);
-            ctx.Store.AddRows("train", kept);
+            ctx.Store.AddRows(RunStore.TrainSplit, kept);
             var drops = dedup.Decisions.Where(d => !d.Kept).GroupBy(d => d.Reason.ToString()).ToDictionary(g => g.Key, g => g.Count());
             ctx.Store.RecordSynthesisDrops(round, drops);
-            ctx.Say(round, "synth", $"{result.Rows.Count} rows from {result.Calls} calls; kept {kept.Count}, dropped "
+            ctx.Say(round, LoopStage.Synth, $"{result.Rows.Count} rows from {result.Calls} calls; kept {kept.Count}, dropped "
                 + (drops.Count == 0 ? "none" : string.Join(", ", drops.Select(kv => $"{kv.Value} {kv.Key}"))));
             return [accepted];
         });

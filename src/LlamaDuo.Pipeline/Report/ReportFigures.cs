@@ -39,9 +39,9 @@ public static class ReportFigures
         if (judged.Count == 0) return null;
         var plot = new Plot();
         var xs = judged.Select(r => (double)r.Round).ToArray();
-        var sim = plot.Add.Scatter(xs, judged.Select(r => Finite(r.Similarity!.Coverage)).ToArray(), Colors.SteelBlue);
+        var sim = plot.Add.Scatter(xs, judged.Select(r => Finite(r.Similarity!.CoveragePercent)).ToArray(), Colors.SteelBlue);
         sim.LegendText = "similarity coverage %";
-        var prec = plot.Add.Scatter(xs, judged.Select(r => Finite(r.Precision!.Coverage)).ToArray(), Colors.DarkOrange);
+        var prec = plot.Add.Scatter(xs, judged.Select(r => Finite(r.Precision!.CoveragePercent)).ToArray(), Colors.DarkOrange);
         prec.LegendText = "precision coverage %";
         RoundTicks(plot, xs);
         plot.Axes.SetLimits(xs.Min() - 0.5, xs.Max() + 0.5, 0, 105);
@@ -62,7 +62,7 @@ public static class ReportFigures
         return ReportFigures.Svg(plot);
     }
 
-    static void AddSeries(Plot plot, double[] xs, IReadOnlyList<Store.ScoreSummary> s, string meanLabel, string medianLabel, Color color)
+    static void AddSeries(Plot plot, double[] xs, IReadOnlyList<Service.Judge.ScoreSummary> s, string meanLabel, string medianLabel, Color color)
     {
         var means = s.Select(x => Finite(x.Mean)).ToArray();
         var errors = s.Select(x => double.IsFinite(x.CiHigh - x.Mean) ? x.CiHigh - x.Mean : 0).ToArray();

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Pipeline.Store;
+using ScoreSummary = LlamaDuo.Service.Judge.ScoreSummary;
 
 namespace LlamaDuo.Pipeline.Report;
 
@@ -72,7 +73,7 @@ public static class ReportHtml
     }
 
     static string Cells(ScoreSummary? s) => s is null ? "<td>-</td><td>-</td><td>-</td>"
-        : $"<td>{N(s.Mean)} [{N(s.CiLow)}, {N(s.CiHigh)}]</td><td>{N(s.Median)}</td><td>{N(s.Coverage)}%</td>";
+        : $"<td>{N(s.Mean)} [{N(s.CiLow)}, {N(s.CiHigh)}]</td><td>{N(s.Median)}</td><td>{N(s.CoveragePercent)}%</td>";
 
     static string DropsTable(ReportData d)
     {

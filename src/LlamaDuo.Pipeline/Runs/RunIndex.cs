@@ -60,8 +60,7 @@ public static class RunIndex
     {
         var run = store.Run;
         var rounds = store.Rounds();
-        var best = rounds.Where(r => r.Similarity is not null && r.Precision is not null)
-            .OrderByDescending(r => r.Passed).ThenByDescending(r => Math.Min(r.Similarity!.Mean, r.Precision!.Mean)).FirstOrDefault();
+        var best = Loop.BestRound.Of(rounds);
         return new RunSummary(run.Id, store.Folder.Root, run.Task, run.Status, run.Created, run.Updated, rounds.Count,
             best?.Similarity?.Mean, best?.Precision?.Mean, rounds.Any(r => r.Passed), run.Message);
     }

@@ -1,3 +1,5 @@
+using LlamaDuo.Service.Judge;
+
 namespace LlamaDuo.Pipeline.Store;
 
 /// <summary>

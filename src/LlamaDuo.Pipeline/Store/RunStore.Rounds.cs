@@ -1,4 +1,5 @@
 using System.Data.Common;
+using LlamaDuo.Service.Judge;
 
 namespace LlamaDuo.Pipeline.Store;
 
@@ -24,8 +25,8 @@ public sealed partial class RunStore
               passed = excluded.passed, verdict = excluded.verdict, recorded = excluded.recorded
             """,
             ("@round", m.Round), ("@train", m.TrainRows), ("@test", m.TestRows), ("@added", m.SyntheticAdded), ("@dropped", m.SyntheticDropped),
-            ("@sn", s?.N), ("@smean", Num(s?.Mean)), ("@smed", Num(s?.Median)), ("@sstd", Num(s?.Std)), ("@slo", Num(s?.CiLow)), ("@shi", Num(s?.CiHigh)), ("@scov", Num(s?.Coverage)),
-            ("@pn", p?.N), ("@pmean", Num(p?.Mean)), ("@pmed", Num(p?.Median)), ("@pstd", Num(p?.Std)), ("@plo", Num(p?.CiLow)), ("@phi", Num(p?.CiHigh)), ("@pcov", Num(p?.Coverage)),
+            ("@sn", s?.Count), ("@smean", Num(s?.Mean)), ("@smed", Num(s?.Median)), ("@sstd", Num(s?.StdDev)), ("@slo", Num(s?.CiLow)), ("@shi", Num(s?.CiHigh)), ("@scov", Num(s?.CoveragePercent)),
+            ("@pn", p?.Count), ("@pmean", Num(p?.Mean)), ("@pmed", Num(p?.Median)), ("@pstd", Num(p?.StdDev)), ("@plo", Num(p?.CiLow)), ("@phi", Num(p?.CiHigh)), ("@pcov", Num(p?.CoveragePercent)),
             ("@passed", m.Passed ? 1 : 0), ("@verdict", m.Verdict), ("@now", Now()));
         Execute("UPDATE runs SET updated = @now WHERE id = @run", ("@now", Now()));
     }
@@ -89,8 +90,12 @@ public sealed partial class RunStore
         return list;
     }
 
+    /// <summary>
+    /// A metric's stored summary. The coverage threshold has no column (the run's config.yaml holds it, as
+    /// judge.pass.coverage_threshold), so it reads back as NaN; a figure stored as NULL reads back as NaN too.
+    /// </summary>
     static ScoreSummary? Summary(DbDataReader r, int at) => r.IsDBNull(at) ? null
-        : new ScoreSummary(r.GetInt32(at), Get(r, at + 1), Get(r, at + 2), Get(r, at + 3), Get(r, at + 4), Get(r, at + 5), Get(r, at + 6));
+        : new ScoreSummary(r.GetInt32(at), Get(r, at + 1), Get(r, at + 2), Get(r, at + 3), Get(r, at + 4), Get(r, at + 5), double.NaN, Get(r, at + 6));
 
     static double Get(DbDataReader r, int i) => r.IsDBNull(i) ? double.NaN : r.GetDouble(i);
 

@@ -41,7 +41,7 @@ public static class UiSnapshots
         {
             r.Round, r.TrainRows, r.TestRows, r.SyntheticAdded, r.SyntheticDropped, r.Passed, r.Verdict,
             Similarity = Finite(r.Similarity?.Mean), Precision = Finite(r.Precision?.Mean),
-            SimilarityCoverage = Finite(r.Similarity?.Coverage), PrecisionCoverage = Finite(r.Precision?.Coverage),
+            SimilarityCoverage = Finite(r.Similarity?.CoveragePercent), PrecisionCoverage = Finite(r.Precision?.CoveragePercent),
             Dollars = costs.Where(c => c.Round == r.Round).Sum(c => c.Dollars),
         });
         var stages = store.Stages().Select(s => new { s.Round, s.Name, Status = s.Status.ToString().ToLowerInvariant(), s.Started, s.Ended, s.Error, s.Attempts });

@@ -88,19 +88,19 @@ public class BatchModeTests
         var config = fast with { Service = fast.Service with { Batch = new BatchOptions { Enabled = true, PollS = 0.1, WindowMs = 2000 } } };
         var run = Path.Combine(temp.Path, "run");
         var log = new StringWriter();
-        foreach (var stage in new[] { "ingest", "train", "infer" })
+        foreach (var stage in new[] { LoopStage.Ingest, LoopStage.Train, LoopStage.Infer })
             await MigrationLoop.RunAsync(config, run, log, onlyStage: stage);
 
         using var cancel = new CancellationTokenSource();
         var watcher = new LineWatcher("[batch] submitted batch", cancel);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => MigrationLoop.RunAsync(config, run, watcher, cancel.Token, onlyStage: "judge"));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => MigrationLoop.RunAsync(config, run, watcher, cancel.Token, onlyStage: LoopStage.Judge));
         Assert.Equal(1, demo.Stats.BatchesCreated);
         string batchId;
         using (var store = RunStore.Open(run))
             batchId = Assert.Single(store.Batches.ListOpen()).Id;
 
         var rerun = new StringWriter();
-        var judged = await MigrationLoop.RunAsync(config, run, rerun, onlyStage: "judge");
+        var judged = await MigrationLoop.RunAsync(config, run, rerun, onlyStage: LoopStage.Judge);
 
         Assert.Single(judged.Rounds);
         Assert.Equal(1, demo.Stats.BatchesCreated); // attached, not paid again

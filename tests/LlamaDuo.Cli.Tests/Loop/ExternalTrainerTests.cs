@@ -49,9 +49,9 @@ public class ExternalTrainerTests
         var run = Path.Combine(temp.Path, "run");
         var job = Path.Combine(run, "round-00", "job");
         var log = new StringWriter();
-        await MigrationLoop.RunAsync(config, run, log, onlyStage: "ingest");
+        await MigrationLoop.RunAsync(config, run, log, onlyStage: LoopStage.Ingest);
 
-        var failed = await Assert.ThrowsAsync<InputException>(() => MigrationLoop.RunAsync(config, run, log, onlyStage: "train"));
+        var failed = await Assert.ThrowsAsync<InputException>(() => MigrationLoop.RunAsync(config, run, log, onlyStage: LoopStage.Train));
         Assert.Contains("exited with code 1", failed.Message);
         Assert.Contains("no GPU left on node-7", failed.Message);
         Assert.Contains(ExternalTrainer.LogFile, failed.Message);
@@ -60,7 +60,7 @@ public class ExternalTrainerTests
 
         // The cluster comes back: the failed stage reruns and succeeds.
         File.WriteAllText(clusterUp, "");
-        await MigrationLoop.RunAsync(config, run, log, onlyStage: "train");
+        await MigrationLoop.RunAsync(config, run, log, onlyStage: LoopStage.Train);
 
         var rows = DatasetFile.Read(Path.Combine(job, "train.jsonl"));
         Assert.NotEmpty(rows);
@@ -81,12 +81,12 @@ public class ExternalTrainerTests
         var adapter = Path.Combine(run, "round-00", "train", "adapter");
         Assert.True(PeftAdapterFiles.Exists(adapter));
         Assert.Equal(File.ReadAllBytes(Path.Combine(job, "output", "adapter", PeftAdapterFiles.WeightsFile)), File.ReadAllBytes(Path.Combine(adapter, PeftAdapterFiles.WeightsFile)));
-        Assert.NotNull(TrainStage.Read(Path.Combine(run, "round-00", "train")).AdapterDir);
+        Assert.NotNull(TrainedWeights.Read(Path.Combine(run, "round-00", "train")).AdapterDir);
         Assert.Contains("no GPU left on node-7", File.ReadAllText(Path.Combine(job, ExternalTrainer.LogFile)));
 
-        await MigrationLoop.RunAsync(config, run, log, onlyStage: "infer");
+        await MigrationLoop.RunAsync(config, run, log, onlyStage: LoopStage.Infer);
         Assert.NotEmpty(File.ReadAllLines(Path.Combine(run, "round-00", "generations.jsonl")));
-        var judged = await MigrationLoop.RunAsync(config, run, log, onlyStage: "judge");
+        var judged = await MigrationLoop.RunAsync(config, run, log, onlyStage: LoopStage.Judge);
         Assert.Single(judged.Rounds);
         using (var store = RunStore.Open(run))
         {

@@ -22,7 +22,7 @@ public class InferenceEngineTests
     static async Task<List<Generation>> InferAsync(string dir, LlamaDuoConfig config, StringWriter? log = null)
     {
         log ??= new StringWriter();
-        foreach (var stage in new[] { "ingest", "train", "infer" })
+        foreach (var stage in new[] { LoopStage.Ingest, LoopStage.Train, LoopStage.Infer })
             await MigrationLoop.RunAsync(config, dir, log, onlyStage: stage);
         return File.ReadLines(Path.Combine(dir, "round-00", "generations.jsonl")).Select(l => JsonSerializer.Deserialize<Generation>(l)!).ToList();
     }
@@ -91,7 +91,7 @@ public class InferenceEngineTests
         Assert.All(generations, g => Assert.False(string.IsNullOrWhiteSpace(g.Text)));
         // The server ran the base model greedily: its answer is what the same model gives locally.
         var row = test[0];
-        var local = chat.GenerateBatch([InferStage.PromptTurns(row.Example)], new GenerationOptions { MaxNewTokens = 6, StopStrings = ["\n"] })[0].Text;
+        var local = chat.GenerateBatch([StudentPrompt.Turns(row.Example)], new GenerationOptions { MaxNewTokens = 6, StopStrings = ["\n"] })[0].Text;
         Assert.Equal(local, generations.First(g => g.RowId == row.Id).Text);
     }
 

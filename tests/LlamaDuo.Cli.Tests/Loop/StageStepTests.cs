@@ -19,19 +19,20 @@ public class StageStepTests
         var run = Path.Combine(temp.Path, "run");
         var log = new StringWriter();
 
-        var init = await MigrationLoop.RunAsync(config, run, log, onlyStage: "ingest");
+        var init = await MigrationLoop.RunAsync(config, run, log, onlyStage: LoopStage.Ingest);
+        Assert.Equal(LoopStage.Ingest, init.SingleStep);
         Assert.StartsWith("single step: ingest", init.StopReason);
         Assert.True(File.Exists(Path.Combine(run, "data", "train.jsonl")));
 
-        var early = await Assert.ThrowsAsync<InputException>(() => MigrationLoop.RunAsync(config, run, log, onlyStage: "judge"));
+        var early = await Assert.ThrowsAsync<InputException>(() => MigrationLoop.RunAsync(config, run, log, onlyStage: LoopStage.Judge));
         Assert.Contains("llamaduo train --run", early.Message);
 
-        await MigrationLoop.RunAsync(config, run, log, onlyStage: "train");
+        await MigrationLoop.RunAsync(config, run, log, onlyStage: LoopStage.Train);
         Assert.True(File.Exists(Path.Combine(run, "round-00", "train", "adapter", "adapter_config.json")));
         Assert.False(File.Exists(Path.Combine(run, "round-00", "generations.jsonl")));
-        await MigrationLoop.RunAsync(config, run, log, onlyStage: "infer");
+        await MigrationLoop.RunAsync(config, run, log, onlyStage: LoopStage.Infer);
         Assert.True(File.Exists(Path.Combine(run, "round-00", "generations.jsonl")));
-        var judged = await MigrationLoop.RunAsync(config, run, log, onlyStage: "judge");
+        var judged = await MigrationLoop.RunAsync(config, run, log, onlyStage: LoopStage.Judge);
         Assert.Single(judged.Rounds);
         Assert.False(Directory.Exists(Path.Combine(run, "round-01")));
 

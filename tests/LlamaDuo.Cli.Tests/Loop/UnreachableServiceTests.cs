@@ -39,7 +39,7 @@ public class UnreachableServiceTests
         Assert.False(File.Exists(Path.Combine(run, "round-00", "judgements.jsonl")));
 
         await using var demo = await DemoService.StartAsync(new DemoServiceOptions { Port = 0 }, [new DemoJudgeResponder(), new DemoSynthesisResponder()]);
-        var judged = await MigrationLoop.RunAsync(config with { Service = config.Service with { BaseUrl = demo.BaseUrl } }, run, log, onlyStage: "judge");
+        var judged = await MigrationLoop.RunAsync(config with { Service = config.Service with { BaseUrl = demo.BaseUrl } }, run, log, onlyStage: LoopStage.Judge);
         Assert.Single(judged.Rounds);
         Assert.True(File.Exists(Path.Combine(run, "round-00", "judgements.jsonl")));
     }

@@ -21,7 +21,7 @@ public class IngestStageTests
             first = IngestStage.Run(config, store);
             Assert.Equal(first.Train.Count, store.RowsIn(RunStore.TrainSplit).Count);
             Assert.Equal(first.Test.Count, store.RowsIn(RunStore.TestSplit).Count);
-            Assert.True(store.IsStageDone(0, IngestStage.Name));
+            Assert.True(store.IsStageDone(0, "ingest"));
         }
         var folder = new RunFolder(runDir);
         Assert.True(File.Exists(folder.ConfigPath));
@@ -34,7 +34,7 @@ public class IngestStageTests
             var resumed = IngestStage.Run(config, store);
             RowAssert.Same(first.Test, resumed.Test);
             RowAssert.Same(first.Train, resumed.Train);
-            Assert.Equal(1, store.GetStage(0, IngestStage.Name)!.Attempts);
+            Assert.Equal(1, store.GetStage(0, "ingest")!.Attempts);
         }
     }
 }

@@ -2,6 +2,7 @@ using LlamaDuo.Core.Data;
 using LlamaDuo.Pipeline.Config;
 using LlamaDuo.Pipeline.Data;
 using LlamaDuo.Pipeline.Store;
+using LlamaDuo.Service.Judge;
 
 namespace LlamaDuo.Pipeline.Tests.Report;
 

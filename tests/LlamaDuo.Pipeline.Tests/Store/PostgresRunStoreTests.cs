@@ -1,6 +1,7 @@
 using LlamaDuo.Core.Errors;
 using LlamaDuo.Pipeline.Runs;
 using LlamaDuo.Pipeline.Store;
+using LlamaDuo.Service.Judge;
 using LlamaDuo.Tests.Shared;
 
 namespace LlamaDuo.Pipeline.Tests.Store;

@@ -1,5 +1,6 @@
 using LlamaDuo.Pipeline.Runs;
 using LlamaDuo.Pipeline.Store;
+using LlamaDuo.Service.Judge;
 
 namespace LlamaDuo.Pipeline.Tests.Store;
 

@@ -3,6 +3,7 @@ using LlamaDuo.Pipeline.Data;
 using LlamaDuo.Pipeline.Report;
 using LlamaDuo.Pipeline.Runs;
 using LlamaDuo.Pipeline.Store;
+using LlamaDuo.Service.Judge;
 using LlamaDuo.Pipeline.Ui;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -17,7 +18,7 @@ namespace LlamaDuo.Pipeline.Tests.Ui;
 /// </summary>
 public class RunsUiBrowserTests(ITestOutputHelper output)
 {
-    static ScoreSummary Scores(double mean) => new(20, mean, mean, 5, mean - 2, mean + 2, mean);
+    static ScoreSummary Scores(double mean) => new(20, mean, mean, 5, mean - 2, mean + 2, 90, mean);
 
     static RoundMetrics Round(int round, double mean, bool passed = false) =>
         new(round, 80 + 100 * round, 20, round == 0 ? 0 : 100, round == 0 ? 0 : 7, Scores(mean), Scores(mean + 1), passed, passed ? "pass" : "below threshold: synthesize");

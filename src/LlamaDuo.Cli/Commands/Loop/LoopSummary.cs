@@ -11,7 +11,7 @@ static class LoopSummary
         var table = new Table().AddColumns("round", "train rows", "synthetic +", "similarity", "precision", "coverage", "verdict");
         foreach (var r in outcome.Rounds)
             table.AddRow(r.Round.ToString(), r.TrainRows.ToString(), r.SyntheticAdded.ToString(),
-                $"{r.Similarity?.Mean:0.0}", $"{r.Precision?.Mean:0.0}", $"{r.Similarity?.Coverage:0}%", Markup.Escape(r.Verdict));
+                $"{r.Similarity?.Mean:0.0}", $"{r.Precision?.Mean:0.0}", $"{r.Similarity?.CoveragePercent:0}%", Markup.Escape(r.Verdict));
         AnsiConsole.Write(table);
         Console.WriteLine($"report: {outcome.ReportPath}");
         if (outcome.ModelPath is { } model)

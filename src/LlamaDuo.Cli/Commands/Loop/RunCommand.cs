@@ -46,7 +46,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         // A folder whose first attempt stopped before any stage finished holds nothing to keep: the same command starts it again.
         if (!settings.Resume && RunStore.HoldsProgress(Path.GetFullPath(runDir)))
             throw new InputException("the run folder already holds a run; pass --resume to continue it, or choose another --run-dir", runDir);
-        var outcome = await MigrationLoop.RunAsync(config, runDir, Console.Out, cancellationToken, settings.Init ? "ingest" : null);
+        var outcome = await MigrationLoop.RunAsync(config, runDir, Console.Out, cancellationToken, settings.Init ? LoopStage.Ingest : null);
         if (settings.Init)
         {
             Console.WriteLine($"run folder ready: {Path.GetFullPath(runDir)}; next: llamaduo train --run {runDir}");

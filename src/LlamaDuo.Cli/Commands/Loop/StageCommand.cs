@@ -18,25 +18,26 @@ public sealed class StageSettings : CommandSettings
 /// `llamaduo infer|judge|synth --run DIR` (and `train --run DIR`): one stage of the loop for users who want single
 /// steps. The stage runs for the first round where it is not done; stages before it must be done already.
 /// </summary>
-public abstract class StageCommand(string stage) : AsyncCommand<StageSettings>
+public abstract class StageCommand(LoopStage stage) : AsyncCommand<StageSettings>
 {
     public override Task<int> ExecuteAsync(CommandContext context, StageSettings settings, CancellationToken cancellationToken) =>
         RunStageAsync(stage, settings.Run, cancellationToken);
 
     /// <summary>Runs <paramref name="stage"/> in the run folder with its saved config and prints where the run stands.</summary>
-    public static async Task<int> RunStageAsync(string stage, string runDir, CancellationToken ct)
+    public static async Task<int> RunStageAsync(LoopStage stage, string runDir, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(runDir)) throw new Core.Errors.InputException($"pass the run folder: llamaduo {stage} --run DIR", field: "--run");
+        if (string.IsNullOrEmpty(runDir)) throw new Core.Errors.InputException($"pass the run folder: llamaduo {stage.Name()} --run DIR", field: "--run");
         var folder = new RunFolder(Path.GetFullPath(runDir));
         var config = LlamaDuoConfig.Load(folder.ConfigPath);
         var outcome = await MigrationLoop.RunAsync(config, folder.Root, Console.Out, ct, onlyStage: stage);
-        Console.WriteLine(outcome.StopReason);
+        // A single step pauses the run: say where it stands; a step that finished the run (its last judge) says so too.
+        Console.WriteLine(outcome.SingleStep is null ? $"run ended: {outcome.StopReason}" : outcome.StopReason);
         return 0;
     }
 }
 
-public sealed class InferStageCommand() : StageCommand("infer");
+public sealed class InferStageCommand() : StageCommand(LoopStage.Infer);
 
-public sealed class JudgeStageCommand() : StageCommand("judge");
+public sealed class JudgeStageCommand() : StageCommand(LoopStage.Judge);
 
-public sealed class SynthStageCommand() : StageCommand("synth");
+public sealed class SynthStageCommand() : StageCommand(LoopStage.Synth);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using LlamaDuo.Core.Errors;
 using LlamaDuo.Pipeline.Store;
+using LlamaDuo.Service.Judge;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -34,7 +35,7 @@ public sealed class StatusCommand : Command<StatusSettings>
                 var roundCosts = costs.Where(c => c.Round == r.Round).ToList();
                 table.AddRow(r.Round.ToString(CultureInfo.InvariantCulture), r.TrainRows.ToString(CultureInfo.InvariantCulture),
                     Summary(r.Similarity), Summary(r.Precision),
-                    $"{Pct(r.Similarity?.Coverage)}/{Pct(r.Precision?.Coverage)}", $"+{r.SyntheticAdded}/-{r.SyntheticDropped}",
+                    $"{Pct(r.Similarity?.CoveragePercent)}/{Pct(r.Precision?.CoveragePercent)}", $"+{r.SyntheticAdded}/-{r.SyntheticDropped}",
                     "$" + roundCosts.Sum(c => c.Dollars).ToString("0.00", CultureInfo.InvariantCulture),
                     r.Passed ? "[green]pass[/]" : Markup.Escape(r.Verdict));
             }

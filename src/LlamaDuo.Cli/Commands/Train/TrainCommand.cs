@@ -1,5 +1,6 @@
 using System.Globalization;
 using LlamaDuo.Core.Errors;
+using LlamaDuo.Pipeline.Loop;
 using LlamaDuo.Torch.Loading;
 using LlamaDuo.Torch.Lora;
 using LlamaDuo.Torch.Training;
@@ -16,7 +17,7 @@ public sealed class TrainCommand : AsyncCommand<TrainSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, TrainSettings s, CancellationToken cancellationToken)
     {
         OpenMpWaits.PreferPassive(); // before libtorch loads: spinning OpenMP threads crawl on shared cores
-        if (s.Run is not null) return await Loop.StageCommand.RunStageAsync("train", s.Run, cancellationToken);
+        if (s.Run is not null) return await Loop.StageCommand.RunStageAsync(LoopStage.Train, s.Run, cancellationToken);
         var options = ToOptions(s);
         if (options.FirstProblem() is { } problem)
             throw new InputException(problem.Rule, field: Flag(problem.Key), value: problem.Value?.ToString());
