@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace LlamaDuo.Cli;
 
 /// <summary>The CLI's one catch-all: bad input prints its message and exits 2; anything else prints and exits 1.</summary>
-public static class CliErrors
+internal static class CliErrors
 {
     /// <summary>
     /// Runs the command line; an unknown option is named with the closest one <paramref name="tree"/> knows for the

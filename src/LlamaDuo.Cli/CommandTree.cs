@@ -8,7 +8,7 @@ namespace LlamaDuo.Cli;
 /// The registered command tree as Spectre describes it (<c>llamaduo cli xmldoc</c>): which command a command line
 /// names and which options that command takes. Read only on the error path, to name the closest valid option.
 /// </summary>
-public sealed class CommandTree(Action<IConfigurator> register)
+internal sealed class CommandTree(Action<IConfigurator> register)
 {
     /// <summary>One command of the tree: its path ("bench train") and its long and short option names, with dashes.</summary>
     public sealed record Node(string Path, IReadOnlyList<string> Options, bool IsBranch);

@@ -11,7 +11,7 @@ namespace LlamaDuo.Cli;
 /// the other standard OTEL_EXPORTER_OTLP_* variables itself); otherwise nothing is built and nothing listens, so the
 /// activity sources and meters stay off at no cost.
 /// </summary>
-public static class OtlpTelemetry
+internal static class OtlpTelemetry
 {
     /// <summary>The providers to dispose (flushing what is buffered) at exit, or null when telemetry is off.</summary>
     public static IDisposable? StartFromEnvironment()

@@ -9,7 +9,7 @@ namespace LlamaDuo.Cli;
 /// through, words after <c>--</c>, which no llamaduo command reads. With <c>LLAMADUO_PARSE_ONLY=1</c> a command line
 /// is parsed and validated, then stops before the command runs (exit 0), so scripts and docs can be checked cheaply.
 /// </summary>
-public sealed class StrictArguments : ICommandInterceptor
+internal sealed class StrictArguments : ICommandInterceptor
 {
     /// <summary>The variable that asks for a parse-only run.</summary>
     public const string ParseOnlyVariable = "LLAMADUO_PARSE_ONLY";

@@ -6,7 +6,7 @@ namespace LlamaDuo.Cli;
 /// Turns Spectre's "Unknown option 'tempreture'." into a message that names the option as typed, the command, and
 /// the closest option that command takes ("did you mean --temperature?"), or lists its options when none is close.
 /// </summary>
-public static partial class UnknownOptions
+internal static partial class UnknownOptions
 {
     [GeneratedRegex("^Unknown option '(?<name>[^']+)'")]
     private static partial Regex UnknownOption();

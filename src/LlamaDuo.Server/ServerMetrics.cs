@@ -16,7 +16,7 @@ namespace LlamaDuo.Server;
 /// same instrument names several times, and disposing one server's meter makes OpenTelemetry drop the shared stream
 /// (seen as another server's requests never reaching the exporter). The gauges report every live server.
 /// </summary>
-public sealed class ServerMetrics : IDisposable
+internal sealed class ServerMetrics : IDisposable
 {
     static readonly Meter Meter = new(LlamaDuoTelemetry.ServerMeterName);
     static readonly Counter<long> Requests = Meter.CreateCounter<long>("llamaduo.server.requests", "{request}", "HTTP requests answered, by route and status.");

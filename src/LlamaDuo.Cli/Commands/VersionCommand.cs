@@ -3,7 +3,7 @@ using Spectre.Console.Cli;
 namespace LlamaDuo.Cli.Commands;
 
 /// <summary>`llamaduo version`.</summary>
-public sealed class VersionCommand : Command
+internal sealed class VersionCommand : Command
 {
     public override int Execute(CommandContext context, CancellationToken cancellationToken)
     {

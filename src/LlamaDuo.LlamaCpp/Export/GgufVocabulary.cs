@@ -8,7 +8,7 @@ namespace LlamaDuo.LlamaCpp.Export;
 /// byte-to-unicode alphabet, <see cref="Merges"/>, and a <see cref="Pre"/>-tokenizer name llama.cpp knows, such as
 /// "llama-bpe", "qwen2", "smollm" or "default").
 /// </summary>
-public sealed record GgufVocabulary
+internal sealed record GgufVocabulary
 {
     public required string Model { get; init; }
     public required IReadOnlyList<string> Tokens { get; init; }

@@ -9,7 +9,7 @@ namespace LlamaDuo.LlamaCpp.Export;
 /// tensors with llama.cpp's names. Architecture "qwen2" for Qwen2 (NEOX RoPE, q/k/v biases, no reordering), else
 /// "llama" (Llama 2/3, Mistral, SmolLM, llama2.c), whose q/k rows are reordered for llama.cpp's RoPE.
 /// </summary>
-public static partial class LlamaGgufConverter
+internal static partial class LlamaGgufConverter
 {
     /// <summary>
     /// Builds the GGUF contents our writer stores for <paramref name="quant"/> (F32 for the quants llama.cpp's

@@ -7,7 +7,7 @@ namespace LlamaDuo.LlamaCpp.Export;
 /// Hugging Face checkpoints rotate halves (x[j], x[j + d/2]), so q/k rows are reordered within each head; and Llama 3
 /// frequency scaling is carried as a per-frequency divisor tensor ("rope_freqs.weight").
 /// </summary>
-public static class RopeLayout
+internal static class RopeLayout
 {
     /// <summary>
     /// Reorders the rows of a q or k projection (weight [heads*headDim, in] or bias [heads*headDim]) from the

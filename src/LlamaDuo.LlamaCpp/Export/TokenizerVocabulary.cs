@@ -5,7 +5,7 @@ using LlamaDuo.Models.Tokenizers;
 namespace LlamaDuo.LlamaCpp.Export;
 
 /// <summary>Builds the GGUF view of our tokenizers: llama2.c's tokenizer.bin and Hugging Face tokenizer.json.</summary>
-public static class TokenizerVocabulary
+internal static class TokenizerVocabulary
 {
     /// <summary>
     /// The vocabulary of <paramref name="tokenizer"/> with <paramref name="template"/>'s Jinja source as

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace LlamaDuo.LlamaCpp.Gguf;
 
 /// <summary>Converts fp32 values to the byte layout of each ggml type we write, and sizes every type we read.</summary>
-public static class GgufEncoding
+internal static class GgufEncoding
 {
     /// <summary>Values per Q8_0 block; a Q8_0 block is one fp16 scale followed by this many int8 values.</summary>
     public const int Q8BlockSize = 32;

@@ -6,7 +6,7 @@ namespace LlamaDuo.LlamaCpp.Gguf;
 /// Writes GGUF version 3: header, metadata, tensor infos, then tensor data, each tensor starting on an
 /// <see cref="Alignment"/>-byte boundary of the data section. All integers are little-endian.
 /// </summary>
-public static class GgufWriter
+internal static class GgufWriter
 {
     public const uint Magic = 0x46554747; // "GGUF" read as a little-endian uint32
     public const uint Version = 3;

@@ -12,7 +12,7 @@ namespace LlamaDuo.LlamaCpp.Quantize;
 /// llama-quantize would write: its per-tensor type mix, its fallbacks for rows that are not whole blocks, and
 /// <c>general.file_type</c>. Every step writes to a temporary file beside the target and renames it at the end.
 /// </summary>
-public static class LlamaCppQuantizer
+internal static class LlamaCppQuantizer
 {
     /// <summary>
     /// Writes <paramref name="path"/> in <paramref name="quant"/>: directly with our writer for the quants it

@@ -7,7 +7,7 @@ namespace LlamaDuo.Models.Templates;
 /// system prompt first when the conversation has none; "qwen3" opens a final answer with an empty think block
 /// (<c>&lt;think&gt;\n\n&lt;/think&gt;\n\n</c>), as Qwen3's template does for the last assistant turn.
 /// </summary>
-public sealed class ChatMlTemplate : IChatTemplate
+internal sealed class ChatMlTemplate : IChatTemplate
 {
     /// <summary>Qwen2.5's default system prompt.</summary>
     public const string QwenDefaultSystemPrompt = "You are Qwen, created by Alibaba Cloud. You are a helpful assistant.";

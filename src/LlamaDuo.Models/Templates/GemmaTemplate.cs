@@ -6,7 +6,7 @@ namespace LlamaDuo.Models.Templates;
 /// Gemma: <c>&lt;bos&gt;</c>, then <c>&lt;start_of_turn&gt;user\n...&lt;end_of_turn&gt;\n</c> turns with the assistant
 /// called "model", trimmed contents, and the system prompt joined to the first user turn by a blank line (Gemma 3).
 /// </summary>
-public sealed class GemmaTemplate : IChatTemplate
+internal sealed class GemmaTemplate : IChatTemplate
 {
     const string Jinja =
         """{{ bos_token }}{% if messages[0]['role'] == 'system' %}{% set first_user_prefix = messages[0]['content'] + '\n\n' %}{% set loop_messages = messages[1:] %}{% else %}{% set first_user_prefix = '' %}{% set loop_messages = messages %}{% endif %}{% for message in loop_messages %}{% if message['role'] == 'assistant' %}{% set role = 'model' %}{% else %}{% set role = message['role'] %}{% endif %}{{ '<start_of_turn>' + role + '\n' + (first_user_prefix if loop.first else '') + message['content'] | trim + '<end_of_turn>\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<start_of_turn>model\n' }}{% endif %}""";

@@ -8,7 +8,7 @@ namespace LlamaDuo.Models.Templates;
 /// <c> answer &lt;/s&gt;</c>. "mistral" (Mistral instruct): one <c>&lt;s&gt;</c> at the start, <c>[INST] ... [/INST]</c>
 /// turns, the system prompt joined to the first user turn by a blank line, and <c>answer&lt;/s&gt;</c>.
 /// </summary>
-public sealed class Llama2Template : IChatTemplate
+internal sealed class Llama2Template : IChatTemplate
 {
     const string Llama2Jinja =
         """{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}{% set system_message = messages[0]['content'] %}{% else %}{% set loop_messages = messages %}{% set system_message = false %}{% endif %}{% for message in loop_messages %}{% if loop.index0 == 0 and system_message != false %}{% set content = '<<SYS>>\n' + system_message + '\n<</SYS>>\n\n' + message['content'] %}{% else %}{% set content = message['content'] %}{% endif %}{% if message['role'] == 'user' %}{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}{% elif message['role'] == 'assistant' %}{{ ' ' + content.strip() + ' ' + eos_token }}{% endif %}{% endfor %}""";

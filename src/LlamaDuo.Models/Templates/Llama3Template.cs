@@ -9,7 +9,7 @@ namespace LlamaDuo.Models.Templates;
 /// lines (<c>Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n</c>, the templates' fixed default
 /// date) followed by the trimmed system prompt, if any.
 /// </summary>
-public sealed class Llama3Template : IChatTemplate
+internal sealed class Llama3Template : IChatTemplate
 {
     const string Bos = "<|begin_of_text|>";
     const string Header = "<|start_header_id|>{0}<|end_header_id|>\n\n";

@@ -6,7 +6,7 @@ namespace LlamaDuo.Models.Templates;
 /// No chat format, for base models such as stories15M: the messages' contents are concatenated as they are, so a
 /// prompt is the user text and the answer continues it directly. The tokenizer's EOS ends a reply.
 /// </summary>
-public sealed class PlainTemplate : IChatTemplate
+internal sealed class PlainTemplate : IChatTemplate
 {
     const string Jinja = "{% for message in messages %}{{ message['content'] }}{% endfor %}";
 

@@ -7,7 +7,7 @@ namespace LlamaDuo.Pipeline.Calibration;
 /// rank), Kendall's tau-b (ties corrected), Cohen's kappa (agreement beyond chance on pass/fail), and a mean with its
 /// two-sided 95% Student-t interval. NaN where the figure is undefined (fewer than 2 pairs, no spread).
 /// </summary>
-public static class CalibrationStats
+internal static class CalibrationStats
 {
     public static double Spearman(IReadOnlyList<double> x, IReadOnlyList<double> y) => Pearson(Ranks(x), Ranks(y));
 

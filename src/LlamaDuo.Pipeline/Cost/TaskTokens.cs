@@ -12,7 +12,7 @@ namespace LlamaDuo.Pipeline.Cost;
 /// message plus its role and 3 priming the reply. Other model families tokenize differently; the count is theirs
 /// only approximately.
 /// </summary>
-public sealed record TaskTokens(int Requests, double InputPerRequest, double OutputPerRequest)
+internal sealed record TaskTokens(int Requests, double InputPerRequest, double OutputPerRequest)
 {
     /// <summary>How the tokens were counted, for the inputs table.</summary>
     public const string Tokenizer = "o200k_base (GPT-4o's tokenizer) plus OpenAI's chat overhead of 3 tokens per message + role, 3 per reply";

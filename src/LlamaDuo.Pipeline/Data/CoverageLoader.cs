@@ -8,7 +8,7 @@ namespace LlamaDuo.Pipeline.Data;
 /// repeats an earlier one exactly (same id, same conversation) is dropped and counted; two different rows with the
 /// same id are an error naming both lines.
 /// </summary>
-public static class CoverageLoader
+internal static class CoverageLoader
 {
     public static CoverageSet Load(DataOptions data)
     {

@@ -9,7 +9,7 @@ namespace LlamaDuo.Pipeline.Data;
 /// messages column holds the conversation as JSON text, which the row mapper parses. Malformed quoting and records
 /// with a different number of cells than the header are errors naming the line where the record starts.
 /// </summary>
-public sealed class CsvRecordReader : IRecordReader
+internal sealed class CsvRecordReader : IRecordReader
 {
     public IEnumerable<RawRecord> Read(string path)
     {

@@ -12,7 +12,7 @@ namespace LlamaDuo.Pipeline.Data;
 /// prompt also appears in train are moved to train (automatic removal from test, reported in the result). Too few
 /// rows on either side is an error.
 /// </summary>
-public static class DataSplitter
+internal static class DataSplitter
 {
     public static TrainTestSplit Split(IReadOnlyList<CoverageRow> rows, DataOptions data)
     {

@@ -9,7 +9,7 @@ namespace LlamaDuo.Pipeline.Data;
 /// datasets folder is read from its data/ files (*.parquet, *.jsonl, in name order); the Arrow layout that
 /// <c>save_to_disk</c> writes (dataset_info.json + *.arrow) is not supported.
 /// </summary>
-public static class DatasetSource
+internal static class DatasetSource
 {
     public static IReadOnlyList<(string File, IRecordReader Reader)> Resolve(DataOptions data)
     {

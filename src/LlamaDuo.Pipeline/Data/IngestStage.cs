@@ -9,7 +9,7 @@ namespace LlamaDuo.Pipeline.Data;
 /// atomically and record the rows in run.db. Once done, a resumed run reads the split back from the run folder
 /// (the dataset file may have changed since; the run keeps the rows it started with).
 /// </summary>
-public static class IngestStage
+internal static class IngestStage
 {
     /// <summary>Stage name in run.db (round 0).</summary>
     static readonly string Name = LoopStage.Ingest.Name();

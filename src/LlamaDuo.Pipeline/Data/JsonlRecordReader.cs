@@ -5,7 +5,7 @@ using LlamaDuo.Core.Errors;
 namespace LlamaDuo.Pipeline.Data;
 
 /// <summary>JSON Lines: one JSON object per line; blank lines are skipped.</summary>
-public sealed class JsonlRecordReader : IRecordReader
+internal sealed class JsonlRecordReader : IRecordReader
 {
     public IEnumerable<RawRecord> Read(string path)
     {

@@ -9,7 +9,7 @@ namespace LlamaDuo.Pipeline.Data;
 /// Parquet files, including nested columns such as Hugging Face's messages: list&lt;struct&lt;role, content&gt;&gt;.
 /// Provenance lines are 1-based row numbers.
 /// </summary>
-public sealed class ParquetRecordReader : IRecordReader
+internal sealed class ParquetRecordReader : IRecordReader
 {
     public IEnumerable<RawRecord> Read(string path)
     {

@@ -3,4 +3,4 @@ using System.Text.Json.Nodes;
 namespace LlamaDuo.Pipeline.Data;
 
 /// <summary>One record as a reader found it, before column mapping: its fields as JSON, and where it was.</summary>
-public sealed record RawRecord(JsonObject Fields, string Source, int Line);
+internal sealed record RawRecord(JsonObject Fields, string Source, int Line);

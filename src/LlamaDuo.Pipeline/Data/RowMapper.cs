@@ -13,7 +13,7 @@ namespace LlamaDuo.Pipeline.Data;
 /// one, otherwise prompt and response fields. Missing fields, unknown roles and empty content are errors naming the
 /// file, the line and the field.
 /// </summary>
-public static class RowMapper
+internal static class RowMapper
 {
     static readonly string[] Roles = ["system", "user", "assistant"];
 

@@ -10,7 +10,7 @@ namespace LlamaDuo.Pipeline.Loop;
 /// K answers per test prompt from any <see cref="IChatClient"/> (our llama.cpp engine, or a remote OpenAI-compatible
 /// server such as vLLM serving the round's LoRA adapter), with bounded concurrency and one seed per (prompt, sample).
 /// </summary>
-public static class ChatClientGeneration
+internal static class ChatClientGeneration
 {
     public static async Task<List<Generation>> RunAsync(IChatClient client, IReadOnlyList<CoverageRow> test, InferenceOptions inf,
         int round, CancellationToken ct)

@@ -16,7 +16,7 @@ namespace LlamaDuo.Pipeline.Loop;
 /// again by the GGUF on llama.cpp (timed: export/throughput.json) and judged; the export fails when a mean score moves
 /// by more than export.parity_tolerance points from the best round's.
 /// </summary>
-public static class ExportStage
+internal static class ExportStage
 {
     /// <summary>Runs the export as stage <paramref name="stageRound"/> (where run.db records it) for round <paramref name="best"/>.</summary>
     public static async Task<string?> RunAsync(LoopContext ctx, int stageRound, RoundMetrics best, IReadOnlyList<CoverageRow> test, CancellationToken ct)
@@ -74,4 +74,4 @@ public static class ExportStage
 }
 
 /// <summary>The exported model scores differently from the trained one by more than the configured tolerance.</summary>
-public sealed class ExportParityException(string message) : Exception(message);
+internal sealed class ExportParityException(string message) : Exception(message);

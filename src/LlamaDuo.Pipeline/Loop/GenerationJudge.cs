@@ -9,7 +9,7 @@ namespace LlamaDuo.Pipeline.Loop;
 /// names), through the run's cached client: the judge stage scores each round with it, the export stage's parity check
 /// the exported model's answers. One place decides what the judge sees for a row.
 /// </summary>
-public static class GenerationJudge
+internal static class GenerationJudge
 {
     /// <summary>Judges every generation against its test row's reference; <paramref name="onRow"/> hears each judged row.</summary>
     public static Task<JudgeRunResult> ScoreAsync(LoopContext ctx, ServiceClient service, IReadOnlyList<CoverageRow> test,

@@ -14,7 +14,7 @@ namespace LlamaDuo.Pipeline.Loop;
 /// else torch), llamacpp (the same without the fallback), torch (ours, batched) or remote (any OpenAI-compatible
 /// server). Seeded per (prompt, sample), so a rerun after a crash writes the same file.
 /// </summary>
-public static class InferStage
+internal static class InferStage
 {
     public static async Task<IReadOnlyList<Generation>> RunAsync(LoopContext ctx, int round, IReadOnlyList<CoverageRow> test,
         TrainedWeights weights, CancellationToken ct)

@@ -12,7 +12,7 @@ namespace LlamaDuo.Pipeline.Loop;
 /// Writes round-NN/judgements.jsonl (one judged candidate per line) and the judgement table of the run store. Every
 /// call goes through the response cache, so a rerun after a crash pays for nothing it already got.
 /// </summary>
-public static class JudgeStage
+internal static class JudgeStage
 {
     static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 

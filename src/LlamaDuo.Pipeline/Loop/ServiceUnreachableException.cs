@@ -5,7 +5,7 @@ namespace LlamaDuo.Pipeline.Loop;
 /// stage is marked failed (nothing half-written), so `--resume` runs it again once the cause is fixed; carrying on
 /// would only train again on nothing new.
 /// </summary>
-public sealed class ServiceUnreachableException(string message) : Exception(message)
+internal sealed class ServiceUnreachableException(string message) : Exception(message)
 {
     public static void ThrowIfAllFailed(LoopContext ctx, string stage, IReadOnlyList<string?> errors, bool nothingSucceeded)
     {

@@ -10,7 +10,7 @@ namespace LlamaDuo.Pipeline.Loop;
 /// llama.cpp's base.gguf), the base with a round's weights on top (the torch engine, the llama.cpp logit check), or
 /// those weights merged (what the export formats write).
 /// </summary>
-public static class StudentLoader
+internal static class StudentLoader
 {
     public static StudentModel Base(LlamaDuoConfig config) =>
         ModelLoader.Load(config.Student.Model, torch.ScalarType.Float32, config.Student.Template);

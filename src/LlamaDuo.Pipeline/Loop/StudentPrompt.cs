@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace LlamaDuo.Pipeline.Loop;
 
 /// <summary>What the student is asked for a test row, on every engine: the conversation up to the reference answer.</summary>
-public static class StudentPrompt
+internal static class StudentPrompt
 {
     /// <summary>The turns before the trailing assistant reply (the reference).</summary>
     public static List<ChatTurn> Turns(ChatExample example)

@@ -15,7 +15,7 @@ namespace LlamaDuo.Pipeline.Loop;
 /// generated rows with provenance), dedup.jsonl (one decision per row, with the row it collided with) and
 /// accepted.jsonl (the rows the next training uses).
 /// </summary>
-public static class SynthStage
+internal static class SynthStage
 {
     public static async Task<IReadOnlyList<CoverageRow>> RunAsync(LoopContext ctx, int round, IReadOnlyList<CoverageRow> train,
         IReadOnlyList<CoverageRow> test, IReadOnlyList<CoverageRow> acceptedSoFar, JudgeRunResult lastJudgement,

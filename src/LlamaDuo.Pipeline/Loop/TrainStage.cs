@@ -11,7 +11,7 @@ namespace LlamaDuo.Pipeline.Loop;
 /// Later rounds start from the previous round's adapter (training.warm_start). The trainer checkpoints as it goes and
 /// resumes from its last checkpoint when the stage is run again after a crash.
 /// </summary>
-public static class TrainStage
+internal static class TrainStage
 {
     public static async Task<TrainedWeights> RunAsync(LoopContext ctx, int round, IReadOnlyList<CoverageRow> rows,
         TrainedWeights? previous, CancellationToken ct)

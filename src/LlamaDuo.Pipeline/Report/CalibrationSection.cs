@@ -8,7 +8,7 @@ namespace LlamaDuo.Pipeline.Report;
 /// The "Judge calibration" section of report.html: present when the run folder holds calibration/calibration.json
 /// (`llamaduo judge calibrate CONFIG --labels FILE --out RUN/calibration`).
 /// </summary>
-public static class CalibrationSection
+internal static class CalibrationSection
 {
     /// <summary>Inserts the section before the report's closing meta line; the page is unchanged when there is no calibration.</summary>
     public static string Insert(string html, string runRoot)

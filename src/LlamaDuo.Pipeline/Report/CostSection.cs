@@ -7,7 +7,7 @@ using LlamaDuo.Pipeline.Store;
 namespace LlamaDuo.Pipeline.Report;
 
 /// <summary>The report's cost case at the documented defaults (docs/cost.md); `llamaduo cost RUN` takes other assumptions.</summary>
-public sealed class CostSection : IReportSection
+internal sealed class CostSection : IReportSection
 {
     public string Id => "cost";
 

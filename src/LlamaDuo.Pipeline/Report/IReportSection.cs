@@ -6,7 +6,7 @@ namespace LlamaDuo.Pipeline.Report;
 /// One section of report.html after the built-in figures: an anchor id (report.html#id, linked from `llamaduo ui`), a
 /// heading, and its HTML body read from the run store. Add a section by listing it in <see cref="ReportSections.All"/>.
 /// </summary>
-public interface IReportSection
+internal interface IReportSection
 {
     /// <summary>The anchor, unique in the page.</summary>
     string Id { get; }

@@ -3,7 +3,7 @@ using ScottPlot;
 namespace LlamaDuo.Pipeline.Report;
 
 /// <summary>The report's bar and line figures for synthesis, cost and training (inline SVG, null when empty).</summary>
-public static class ReportCharts
+internal static class ReportCharts
 {
     /// <summary>Colours for drop reasons, none of them the green used for kept rows.</summary>
     static readonly Color[] DropColors = [Colors.DarkOrange, Colors.FireBrick, Colors.MediumPurple, Colors.SaddleBrown, Colors.HotPink, Colors.Gray, Colors.Olive, Colors.DarkCyan];

@@ -3,7 +3,7 @@ using LlamaDuo.Pipeline.Store;
 namespace LlamaDuo.Pipeline.Report;
 
 /// <summary>Everything report.html shows, read from run.db in one go.</summary>
-public sealed record ReportData(
+internal sealed record ReportData(
     RunInfo Run,
     IReadOnlyList<RoundMetrics> Rounds,
     IReadOnlyList<LossPoint> Losses,

@@ -6,7 +6,7 @@ namespace LlamaDuo.Pipeline.Report;
 /// The report's figures as inline SVG (ScottPlot's SVG backend): no images, no scripts, nothing fetched. Each method
 /// returns null when there is nothing to plot yet.
 /// </summary>
-public static class ReportFigures
+internal static class ReportFigures
 {
     public const int Width = 760, Height = 360;
 

@@ -11,7 +11,7 @@ namespace LlamaDuo.Pipeline.Report;
 /// Renders report.html: one self-contained page (inline CSS, SVG and script, no links to fetch) with the verdict
 /// per round, the figures, the cost and synthesis tables, then the <see cref="ReportSections"/> (each under its anchor).
 /// </summary>
-public static class ReportHtml
+internal static class ReportHtml
 {
     const string Css = """
         body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:860px;color:#222;padding:0 1rem}

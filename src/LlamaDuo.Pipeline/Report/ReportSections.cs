@@ -1,7 +1,7 @@
 namespace LlamaDuo.Pipeline.Report;
 
 /// <summary>The sections report.html shows after its figures, in order. One line adds one.</summary>
-public static class ReportSections
+internal static class ReportSections
 {
     public static IReadOnlyList<IReportSection> All { get; } =
     [

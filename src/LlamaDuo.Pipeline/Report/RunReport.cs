@@ -5,7 +5,7 @@ using LlamaDuo.Service.Judge;
 namespace LlamaDuo.Pipeline.Report;
 
 /// <summary>Writes a run's report.html from its run.db (atomically), with the pass rule from the run's config.yaml.</summary>
-public static class RunReport
+internal static class RunReport
 {
     /// <summary>Writes report.html into the run folder and returns its path.</summary>
     public static string Write(RunStore store)

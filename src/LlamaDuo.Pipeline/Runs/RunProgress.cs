@@ -9,7 +9,7 @@ namespace LlamaDuo.Pipeline.Runs;
 /// Where the running stage is (progress.json in the run folder): round, stage, done of total, a detail such as the
 /// training loss, and when. `llamaduo ui` reads it to show a stage moving; the run store holds everything else.
 /// </summary>
-public sealed record RunProgress(
+internal sealed record RunProgress(
     [property: JsonPropertyName("round")] int Round,
     [property: JsonPropertyName("stage")] string Stage,
     [property: JsonPropertyName("done")] long Done,

@@ -4,7 +4,7 @@ using LlamaDuo.Pipeline.Store;
 namespace LlamaDuo.Pipeline.Runs;
 
 /// <summary>Creates or reopens the run folder for a config: the folder, its run store (run.db or the shared database), and the resolved config.yaml.</summary>
-public static class RunSetup
+internal static class RunSetup
 {
     /// <summary>
     /// Opens <paramref name="runDir"/> when given (creating it if new), else a new folder under

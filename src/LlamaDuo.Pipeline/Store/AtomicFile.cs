@@ -8,7 +8,7 @@ namespace LlamaDuo.Pipeline.Store;
 /// the same folder, fsync it, rename it over the target, then fsync the folder so the rename itself is durable.
 /// Every stage output in a run folder is written this way.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Writes UTF-8 text (no byte-order mark) atomically.</summary>
     public static void WriteAllText(string path, string text) => WriteAllBytes(path, new UTF8Encoding(false).GetBytes(text));

@@ -9,7 +9,7 @@ namespace LlamaDuo.Pipeline.Store;
 /// the last newline, or a last line that is not valid JSON) and cuts it off, so a resumed stage appends after the
 /// last complete record. Used for ledger.jsonl and per-round progress logs (generations, judgements, synthetic rows).
 /// </summary>
-public sealed class JsonlAppendLog : IDisposable
+internal sealed class JsonlAppendLog : IDisposable
 {
     readonly FileStream _stream;
     readonly bool _durable;

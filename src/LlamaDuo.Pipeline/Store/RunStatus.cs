@@ -1,7 +1,7 @@
 namespace LlamaDuo.Pipeline.Store;
 
 /// <summary>Status words of a run in run.db.</summary>
-public static class RunStatus
+internal static class RunStatus
 {
     /// <summary>Folder and store exist; nothing has run yet.</summary>
     public const string Created = "created";

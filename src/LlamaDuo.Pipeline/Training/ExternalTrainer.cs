@@ -15,7 +15,7 @@ namespace LlamaDuo.Pipeline.Training;
 /// Running it again after a failure relaunches (the local template resumes from its checkpoint); an adapter that
 /// already arrived is imported without relaunching.
 /// </summary>
-public static class ExternalTrainer
+internal static class ExternalTrainer
 {
     public const string LogFile = "launcher.log";
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true };

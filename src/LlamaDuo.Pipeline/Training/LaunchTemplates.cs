@@ -9,7 +9,7 @@ namespace LlamaDuo.Pipeline.Training;
 /// script runs in the job folder, blocks until training ends and exits non-zero when it failed; the trained adapter
 /// must end up in job/output/adapter (a shared filesystem for cluster launchers).
 /// </summary>
-public static class LaunchTemplates
+internal static class LaunchTemplates
 {
     public const string KubernetesManifest = "k8s-job.yaml";
     public const string SlurmScript = "job.sbatch";

@@ -8,7 +8,7 @@ namespace LlamaDuo.Pipeline.Training;
 /// Writes training rows as Parquet in Hugging Face's conversational layout: id plus messages as
 /// list&lt;struct&lt;role, content&gt;&gt;, which `datasets.load_dataset` and TRL's SFTTrainer read directly.
 /// </summary>
-public static class TrainParquetFile
+internal static class TrainParquetFile
 {
     sealed class Turn
     {

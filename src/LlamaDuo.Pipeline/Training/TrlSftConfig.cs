@@ -9,7 +9,7 @@ namespace LlamaDuo.Pipeline.Training;
 /// Renders trl_sft.yaml: the TRL `sft` script's arguments (ScriptArguments + SFTConfig + ModelConfig with PEFT LoRA)
 /// equivalent to our student options, so `trl sft --config trl_sft.yaml` trains what our trainer would.
 /// </summary>
-public static class TrlSftConfig
+internal static class TrlSftConfig
 {
     public static string Render(StudentOptions student, string jobDir)
     {

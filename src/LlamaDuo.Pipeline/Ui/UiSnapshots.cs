@@ -9,7 +9,7 @@ namespace LlamaDuo.Pipeline.Ui;
 /// What the UI pages show, as JSON read fresh from the run store (and progress.json) on each poll: the list of runs,
 /// and one run's rounds, stages, live progress, losses and spend. The event stream sends a snapshot only when it changed.
 /// </summary>
-public static class UiSnapshots
+internal static class UiSnapshots
 {
     static readonly JsonSerializerOptions Json = new()
     {

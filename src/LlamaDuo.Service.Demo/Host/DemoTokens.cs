@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 namespace LlamaDuo.Service.Demo.Host;
 
 /// <summary>The demo service's token count: whitespace-separated words. Deterministic, so usage and ledger agree.</summary>
-public static class DemoTokens
+internal static class DemoTokens
 {
     /// <summary>Words in a text.</summary>
     public static int Count(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;

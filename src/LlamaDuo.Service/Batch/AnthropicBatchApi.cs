@@ -10,7 +10,7 @@ namespace LlamaDuo.Service.Batch;
 /// <c>GET /v1/messages/batches/{id}</c> until <c>processing_status</c> is <c>ended</c>, then read the JSONL at its
 /// <c>results_url</c>. Headers: <c>x-api-key</c> and <c>anthropic-version: 2023-06-01</c>.
 /// </summary>
-public sealed class AnthropicBatchApi(HttpClient http, string baseUrl, string? apiKey) : IBatchApi
+internal sealed class AnthropicBatchApi(HttpClient http, string baseUrl, string? apiKey) : IBatchApi
 {
     /// <summary>The API version header value.</summary>
     public const string Version = "2023-06-01";

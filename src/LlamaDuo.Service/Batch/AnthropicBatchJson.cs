@@ -9,7 +9,7 @@ namespace LlamaDuo.Service.Batch;
 /// messages of user/assistant turns, a top-level system, sampling options) and a result line
 /// <c>{custom_id, result: {type: succeeded, message} | {type: errored, error} | {type: canceled} | {type: expired}}</c>.
 /// </summary>
-public static class AnthropicBatchJson
+internal static class AnthropicBatchJson
 {
     /// <summary>The Messages API requires max_tokens; the synchronous client uses the same default.</summary>
     public const int DefaultMaxTokens = 1024;

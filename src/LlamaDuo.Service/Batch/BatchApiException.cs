@@ -1,7 +1,7 @@
 namespace LlamaDuo.Service.Batch;
 
 /// <summary>A batch API call (upload, create, poll, download) that the provider refused or that never got an answer.</summary>
-public sealed class BatchApiException(string message, int? statusCode, Exception? inner = null) : Exception(message, inner)
+internal sealed class BatchApiException(string message, int? statusCode, Exception? inner = null) : Exception(message, inner)
 {
     /// <summary>HTTP status, when a response came back.</summary>
     public int? StatusCode { get; } = statusCode;

@@ -5,7 +5,7 @@ namespace LlamaDuo.Service.Batch;
 /// in_progress, finalizing, completed, failed, expired, cancelling, cancelled; Anthropic: in_progress, canceling,
 /// ended). <see cref="Failure"/> is set when the batch failed as a whole (OpenAI's validation errors).
 /// </summary>
-public sealed record BatchState(string Id, string Status, bool Ended, int Total, int Succeeded, int Failed,
+internal sealed record BatchState(string Id, string Status, bool Ended, int Total, int Succeeded, int Failed,
     string? Failure = null)
 {
     /// <summary>"in_progress: 40/100 done, 2 failed".</summary>

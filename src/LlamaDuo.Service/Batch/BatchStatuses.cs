@@ -1,7 +1,7 @@
 namespace LlamaDuo.Service.Batch;
 
 /// <summary>The states a journalled batch goes through, in order; the last two are final.</summary>
-public static class BatchStatuses
+internal static class BatchStatuses
 {
     /// <summary>Created at the provider; results not ready yet.</summary>
     public const string Submitted = "submitted";

@@ -1,7 +1,7 @@
 namespace LlamaDuo.Service.Batch;
 
 /// <summary>Keys a batch result carries in <c>ChatResponse.AdditionalProperties</c> (stripped before the cache stores it).</summary>
-public static class BatchTags
+internal static class BatchTags
 {
     /// <summary>The provider's batch id: the ledger prices a response that has it at the batch price.</summary>
     public const string BatchId = "llamaduo.batch_id";

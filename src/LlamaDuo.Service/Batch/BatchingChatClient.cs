@@ -12,7 +12,7 @@ namespace LlamaDuo.Service.Batch;
 /// Before paying for a new batch the journal is asked for open batches holding the same custom ids: a process that
 /// died while polling resumes by attaching to them.
 /// </summary>
-public sealed class BatchingChatClient : IChatClient
+internal sealed class BatchingChatClient : IChatClient
 {
     readonly IBatchApi _api;
     readonly IBatchJournal _journal;

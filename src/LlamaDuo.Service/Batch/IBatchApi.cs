@@ -1,7 +1,7 @@
 namespace LlamaDuo.Service.Batch;
 
 /// <summary>One provider's batch API, reduced to the three steps the batching client takes.</summary>
-public interface IBatchApi
+internal interface IBatchApi
 {
     /// <summary>Provider name as in config (openai, anthropic, demo, openai-compatible).</summary>
     string Provider { get; }

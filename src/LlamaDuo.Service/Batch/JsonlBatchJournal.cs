@@ -7,7 +7,7 @@ namespace LlamaDuo.Service.Batch;
 /// record, so a restarted process sees the batches its predecessor submitted. A torn last line (a crash mid-write) is
 /// skipped.
 /// </summary>
-public sealed class JsonlBatchJournal : IBatchJournal, IDisposable
+internal sealed class JsonlBatchJournal : IBatchJournal, IDisposable
 {
     readonly MemoryBatchJournal _memory = new();
     readonly StreamWriter _file;

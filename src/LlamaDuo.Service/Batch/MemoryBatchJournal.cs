@@ -1,7 +1,7 @@
 namespace LlamaDuo.Service.Batch;
 
 /// <summary>A journal that lives as long as the object: for tests, and for runs that keep nothing across processes.</summary>
-public sealed class MemoryBatchJournal : IBatchJournal
+internal sealed class MemoryBatchJournal : IBatchJournal
 {
     readonly Dictionary<string, BatchRecord> _records = [];
     readonly Lock _lock = new();

@@ -11,7 +11,7 @@ namespace LlamaDuo.Service.Batch;
 /// <c>output_file_id</c> and <c>error_file_id</c> (<c>GET /files/{id}/content</c>). Also used for the demo service and
 /// OpenAI-compatible servers that implement the same endpoints.
 /// </summary>
-public sealed class OpenAiBatchApi(HttpClient http, string baseUrl, string? apiKey, string provider = "openai") : IBatchApi
+internal sealed class OpenAiBatchApi(HttpClient http, string baseUrl, string? apiKey, string provider = "openai") : IBatchApi
 {
     /// <summary>The chat endpoint every request line names.</summary>
     public const string Endpoint = "/v1/chat/completions";

@@ -9,7 +9,7 @@ namespace LlamaDuo.Service.Batch;
 /// is a chat-completions request, and a result line <c>{id, custom_id, response: {status_code, request_id, body},
 /// error}</c> from the output or error file.
 /// </summary>
-public static class OpenAiBatchJson
+internal static class OpenAiBatchJson
 {
     /// <summary>One line of the input file.</summary>
     public static string RequestLine(BatchRequest request, string model)

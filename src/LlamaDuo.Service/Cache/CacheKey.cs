@@ -12,7 +12,7 @@ namespace LlamaDuo.Service.Cache;
 /// so no key or hash of one can end up in the cache. The stage label is left out on purpose: the same call made by
 /// two stages is one call.
 /// </summary>
-public static class CacheKey
+internal static class CacheKey
 {
     /// <summary>Hex SHA-256 of the canonical description of the call.</summary>
     public static string Compute(string provider, string baseUrl, string model, IEnumerable<ChatMessage> messages, ChatOptions? options)

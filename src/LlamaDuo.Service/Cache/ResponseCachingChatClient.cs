@@ -8,7 +8,7 @@ namespace LlamaDuo.Service.Cache;
 /// before, so a rerun or a resume never pays twice; stores every new answer. Failed calls are not stored. A response
 /// served from the cache carries <see cref="ServiceCallTags.CacheHit"/> = true.
 /// </summary>
-public sealed class ResponseCachingChatClient(IChatClient inner, ResponseCache cache, string provider, string baseUrl, string model)
+internal sealed class ResponseCachingChatClient(IChatClient inner, ResponseCache cache, string provider, string baseUrl, string model)
     : DelegatingChatClient(inner)
 {
     /// <inheritdoc/>

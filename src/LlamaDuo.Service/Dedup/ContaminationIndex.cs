@@ -5,7 +5,7 @@ namespace LlamaDuo.Service.Dedup;
 /// one test row, measured against the smaller of the two n-gram sets, reaches the threshold. Measuring against the
 /// smaller set catches a synthetic row that embeds a whole test prompt inside longer text.
 /// </summary>
-public sealed class ContaminationIndex
+internal sealed class ContaminationIndex
 {
     readonly Dictionary<ulong, List<int>> _postings = [];
     readonly List<int> _sizes = [];

@@ -5,7 +5,7 @@ namespace LlamaDuo.Service.Dedup;
 /// <see cref="LshParameters.Rows"/> entries; rows that agree on every entry of any one band are candidates.
 /// Members are small integers chosen by the caller.
 /// </summary>
-public sealed class MinHashLshIndex(LshParameters parameters)
+internal sealed class MinHashLshIndex(LshParameters parameters)
 {
     readonly Dictionary<ulong, List<int>>[] _buckets =
         Enumerable.Range(0, parameters.Bands).Select(_ => new Dictionary<ulong, List<int>>()).ToArray();

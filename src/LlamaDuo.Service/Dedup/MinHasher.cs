@@ -8,7 +8,7 @@ namespace LlamaDuo.Service.Dedup;
 /// the 32-bit shingle hash x, with (a_i, b_i) drawn from a seeded RNG, so signatures are the same in every process.
 /// The fraction of equal signature entries of two rows estimates the Jaccard similarity of their shingle sets.
 /// </summary>
-public sealed class MinHasher
+internal sealed class MinHasher
 {
     readonly ulong[] _a, _b;
 

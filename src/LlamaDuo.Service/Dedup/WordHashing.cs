@@ -5,7 +5,7 @@ namespace LlamaDuo.Service.Dedup;
 /// word: 100K rows of a few hundred words each would otherwise spend most of their time in the allocator. Words are
 /// the same as <see cref="Judge.Programmatic.TextNormalizer.Words"/>: lower-cased runs of letters and digits.
 /// </summary>
-public static class WordHashing
+internal static class WordHashing
 {
     const ulong FnvOffset = 14695981039346656037UL;
     const ulong FnvPrime = 1099511628211UL;

@@ -7,7 +7,7 @@ namespace LlamaDuo.Service.Judge;
 /// tolerating trailing commas and comments. Language models wrap JSON in all of these; strict parsing of the whole
 /// reply would throw away good answers. The leniency is in syntax only: what the values mean is the caller's business.
 /// </summary>
-public static class LenientJson
+internal static class LenientJson
 {
     static readonly JsonDocumentOptions Options = new()
     {

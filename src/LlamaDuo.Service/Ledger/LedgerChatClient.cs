@@ -12,7 +12,7 @@ namespace LlamaDuo.Service.Ledger;
 /// carries <see cref="BatchTags.BatchId"/>), latency and attempt count. The ledger hears of each call as its first
 /// request goes out (<see cref="CallLedger.Starting"/>, through <see cref="OutgoingCall"/>) under the id its entry carries.
 /// </summary>
-public sealed class LedgerChatClient(IChatClient inner, CallLedger ledger, PriceTable prices, string provider, string model, string? secret = null)
+internal sealed class LedgerChatClient(IChatClient inner, CallLedger ledger, PriceTable prices, string provider, string model, string? secret = null)
     : DelegatingChatClient(inner)
 {
     // An error message can echo what the server saw; the secret (the API key) is cut out before anything is written.

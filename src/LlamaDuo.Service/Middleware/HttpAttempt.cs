@@ -7,7 +7,7 @@ namespace LlamaDuo.Service.Middleware;
 /// wraps them in (Anthropic's exceptions carry no headers, so Retry-After is only seen here).
 /// <see cref="ResilientChatClient"/> opens one per attempt; <see cref="HttpAttemptHandler"/> fills it.
 /// </summary>
-public sealed class HttpAttempt
+internal sealed class HttpAttempt
 {
     static readonly AsyncLocal<HttpAttempt?> CurrentAttempt = new();
 

@@ -4,7 +4,7 @@ namespace LlamaDuo.Service.Middleware;
 /// HTTP handler under the provider SDKs that reports each call's first request before it goes out
 /// (<see cref="OutgoingCall"/>) and records each response's status and Retry-After.
 /// </summary>
-public sealed class HttpAttemptHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+internal sealed class HttpAttemptHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
 {
     /// <inheritdoc/>
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

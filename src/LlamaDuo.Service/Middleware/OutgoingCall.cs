@@ -6,7 +6,7 @@ namespace LlamaDuo.Service.Middleware;
 /// call counts as in flight only once something was sent: a cache hit or a call still queued behind the rate
 /// limiter was never sent and cannot have been charged.
 /// </summary>
-public sealed class OutgoingCall : IDisposable
+internal sealed class OutgoingCall : IDisposable
 {
     static readonly AsyncLocal<OutgoingCall?> CurrentCall = new();
 

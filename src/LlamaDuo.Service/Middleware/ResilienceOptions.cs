@@ -10,4 +10,4 @@ namespace LlamaDuo.Service.Middleware;
 /// <param name="TokensPerMinute">Token budget (input estimate + max output tokens per attempt); 0 = none.</param>
 /// <param name="MaxConcurrency">Requests in flight at once.</param>
 /// <param name="Backoff">Delays between attempts.</param>
-public sealed record ResilienceOptions(int MaxRetries, TimeSpan AttemptTimeout, int RequestsPerMinute, int TokensPerMinute, int MaxConcurrency, RetryBackoff Backoff);
+internal sealed record ResilienceOptions(int MaxRetries, TimeSpan AttemptTimeout, int RequestsPerMinute, int TokensPerMinute, int MaxConcurrency, RetryBackoff Backoff);

@@ -25,7 +25,7 @@ namespace LlamaDuo.Service.Middleware;
 /// <see cref="ServiceCallTags.Attempts"/>. The status code and Retry-After are read from <see cref="HttpAttempt"/>,
 /// filled under the SDK, because the SDKs' exceptions do not all carry them (Anthropic's has no headers).
 /// </summary>
-public sealed class ResilientChatClient : DelegatingChatClient
+internal sealed class ResilientChatClient : DelegatingChatClient
 {
     static readonly ResiliencePropertyKey<CallState> State = new("llamaduo.call");
 

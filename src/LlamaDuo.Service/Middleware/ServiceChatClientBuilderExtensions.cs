@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace LlamaDuo.Service.Middleware;
 
 /// <summary>Our middleware as <see cref="ChatClientBuilder"/> steps, in the style of MEAI's UseLogging.</summary>
-public static class ServiceChatClientBuilderExtensions
+internal static class ServiceChatClientBuilderExtensions
 {
     /// <summary>Records every call in <paramref name="ledger"/>.</summary>
     public static ChatClientBuilder UseLedger(this ChatClientBuilder builder, CallLedger ledger, PriceTable prices, string provider, string model, string? secret = null) =>

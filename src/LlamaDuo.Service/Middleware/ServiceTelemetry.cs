@@ -9,7 +9,7 @@ namespace LlamaDuo.Service.Middleware;
 /// call with the GenAI semantic conventions: gen_ai.request.model, gen_ai.usage.input_tokens / output_tokens, and
 /// the gen_ai.client.* metrics), and the ledger adds the call's dollars, stage and cache hit to that span.
 /// </summary>
-public static class ServiceTelemetry
+internal static class ServiceTelemetry
 {
     /// <summary>Adds the OpenTelemetry chat client under <see cref="LlamaDuoTelemetry.ServiceSourceName"/>; prompts and answers are not recorded.</summary>
     public static ChatClientBuilder UseServiceTelemetry(this ChatClientBuilder builder) =>

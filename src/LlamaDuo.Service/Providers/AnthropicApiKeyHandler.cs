@@ -5,7 +5,7 @@ namespace LlamaDuo.Service.Providers;
 /// Anthropic .NET SDK 13.x sends keys as <c>Authorization: Bearer</c>, which the API reserves for OAuth tokens).
 /// The SDK is therefore given no credential at all, and this handler adds the key to each request.
 /// </summary>
-public sealed class AnthropicApiKeyHandler(string apiKey, HttpMessageHandler inner) : DelegatingHandler(inner)
+internal sealed class AnthropicApiKeyHandler(string apiKey, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
     /// <inheritdoc/>
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 namespace LlamaDuo.Service.Providers;
 
 /// <summary>What each <see cref="ServiceProvider"/> is called and defaults to.</summary>
-public static class ServiceProviders
+internal static class ServiceProviders
 {
     /// <summary>Every provider name, in the order error messages list them.</summary>
     public static readonly IReadOnlyList<string> All = [.. Enum.GetValues<ServiceProvider>().Select(Name)];

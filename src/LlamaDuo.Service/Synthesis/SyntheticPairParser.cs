@@ -11,7 +11,7 @@ namespace LlamaDuo.Service.Synthesis;
 /// "response"/"output"/"answer"). Each pair is validated: both non-empty, within length limits, not a copy of a seed,
 /// not a repeat within the reply. Responses are kept byte for byte (a leading space can be part of the format).
 /// </summary>
-public static class SyntheticPairParser
+internal static class SyntheticPairParser
 {
     static readonly string[] InstructionKeys = ["instruction", "prompt", "input", "question", "user"];
     static readonly string[] ResponseKeys = ["response", "output", "answer", "completion", "assistant"];

@@ -5,7 +5,7 @@ namespace LlamaDuo.Service.Tasks;
 /// TinyStories. "Half" mode uses the first half of each list: a coverage set drawn that way never shows the other
 /// half as answers, which is what makes round 0 fall short and synthesis over the full lists help.
 /// </summary>
-public static class StorySlots
+internal static class StorySlots
 {
     public static readonly string[] Names = ["Lily", "Tom", "Mia", "Ben", "Anna", "Max", "Sue", "Tim", "Lucy", "Jack", "Emma", "Sam", "Zoe", "Leo", "Amy", "Bob"];
     public static readonly string[] Pets = ["dog", "cat", "bird", "fish", "frog", "rabbit", "duck", "turtle", "hamster", "pony", "mouse", "goat"];

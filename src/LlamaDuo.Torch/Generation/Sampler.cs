@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace LlamaDuo.Torch.Generation;
 
 /// <summary>Picks next tokens from logits: greedy, or temperature with top-k and top-p filtering.</summary>
-public static class Sampler
+internal static class Sampler
 {
     /// <summary>
     /// Next token per row from <paramref name="logits"/> [R, V]. <paramref name="generators"/> holds one generator per

@@ -15,7 +15,7 @@ namespace LlamaDuo.Torch.Loading;
 /// Loads a Hugging Face model folder: config.json, model.safetensors or shards listed in
 /// model.safetensors.index.json, tokenizer.json (+ tokenizer_config.json), generation_config.json.
 /// </summary>
-public static class HfFolderLoader
+internal static class HfFolderLoader
 {
     /// <summary>True when <paramref name="folder"/> looks like a Hugging Face model folder.</summary>
     public static bool IsHfFolder(string folder) => File.Exists(Path.Combine(folder, "config.json"));

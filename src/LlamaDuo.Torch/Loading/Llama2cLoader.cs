@@ -15,7 +15,7 @@ namespace LlamaDuo.Torch.Loading;
 /// [out][in] in the order token_embedding, rms_att, wq, wk, wv, wo, rms_ffn, w1 (gate), w2 (down), w3 (up),
 /// rms_final, freq_cis real and imag (unused: we compute RoPE), and wcls when not shared.
 /// </summary>
-public static class Llama2cLoader
+internal static class Llama2cLoader
 {
     private const int HeaderBytes = 7 * sizeof(int);
 

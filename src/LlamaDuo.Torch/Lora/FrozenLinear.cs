@@ -9,7 +9,7 @@ namespace LlamaDuo.Torch.Lora;
 /// norms, attention softmax and the LoRA update stay fp32. Gradients still flow to the input. Parameter names match
 /// a Linear ("weight", "bias"), so state dicts keep their Hugging Face keys.
 /// </summary>
-public sealed class FrozenLinear : nn.Module<Tensor, Tensor>
+internal sealed class FrozenLinear : nn.Module<Tensor, Tensor>
 {
     readonly Parameter weight; // [out, in]
     readonly Parameter? bias;  // [out]

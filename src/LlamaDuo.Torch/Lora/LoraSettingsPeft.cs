@@ -3,7 +3,7 @@ using LlamaDuo.Models.Lora;
 namespace LlamaDuo.Torch.Lora;
 
 /// <summary>Conversions between the trainer's <see cref="LoraSettings"/> and a PEFT adapter_config.json.</summary>
-public static class LoraSettingsPeft
+internal static class LoraSettingsPeft
 {
     /// <summary>The adapter's shape as trainer settings.</summary>
     public static LoraSettings ToSettings(this PeftAdapterConfig config) =>

@@ -7,7 +7,7 @@ namespace LlamaDuo.Torch.Model;
 /// Root-mean-square layer norm: y = weight * x / sqrt(mean(x^2) + eps). Computed in fp32 whatever the weight dtype,
 /// as Hugging Face does, so bf16 models do not lose the normalisation's precision. TorchSharp has no module for it.
 /// </summary>
-public sealed class RmsNorm : nn.Module<Tensor, Tensor>
+internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly TorchSharp.Modules.Parameter weight;
     private readonly double eps;

@@ -9,7 +9,7 @@ namespace LlamaDuo.Torch.Model;
 /// rescaled the Llama 3 way. Angles are computed from position ids on every call, so left-padded rows and cached
 /// decoding get the right positions without a table sized to the whole context.
 /// </summary>
-public sealed class RotaryEmbedding : IDisposable
+internal sealed class RotaryEmbedding : IDisposable
 {
     private readonly Tensor invFreq; // [D/2] fp32
 

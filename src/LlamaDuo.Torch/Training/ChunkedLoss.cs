@@ -10,7 +10,7 @@ namespace LlamaDuo.Torch.Training;
 /// (and their gradient and log-softmax) never exist at once. At Qwen2.5's 151,936-word vocabulary and 4,096 answer
 /// tokens that whole tensor is 2.5 GB, and autograd keeps ~3 of them.
 /// </summary>
-public static class ChunkedLoss
+internal static class ChunkedLoss
 {
     /// <summary>Positions per chunk: 256 x 151,936 fp32 logits are 156 MB, and the head GEMM is still full-rate at M = 256.</summary>
     public const int ChunkRows = 256;

@@ -5,7 +5,7 @@ namespace LlamaDuo.Torch.Training;
 /// then a half cosine from the peak down to <see cref="MinRatio"/> x peak at the last step. A pure function of the step
 /// (like torch's LambdaLR), so resuming needs only the step number.
 /// </summary>
-public sealed record CosineSchedule(double PeakLr, int TotalSteps, double WarmupRatio, double MinRatio = 0.0)
+internal sealed record CosineSchedule(double PeakLr, int TotalSteps, double WarmupRatio, double MinRatio = 0.0)
 {
     public int WarmupSteps => (int)Math.Ceiling(WarmupRatio * TotalSteps);
 

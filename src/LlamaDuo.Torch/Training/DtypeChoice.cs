@@ -12,7 +12,7 @@ namespace LlamaDuo.Torch.Training;
 /// GEMMs at 0.47-0.74 of fp32, and bf16 training 1.6-2.5x slower). The probe takes a second or two and is remembered
 /// per shape for the process; a resumed run keeps the dtype it started with.
 /// </summary>
-public sealed record DtypeChoice(ScalarType Dtype, string Reason)
+internal sealed record DtypeChoice(ScalarType Dtype, string Reason)
 {
     /// <summary>bf16 must beat fp32 by this factor: the casts around each bf16 projection are not in the probe.</summary>
     public const double Bf16Margin = 1.15;

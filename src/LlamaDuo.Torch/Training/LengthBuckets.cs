@@ -5,7 +5,7 @@ namespace LlamaDuo.Torch.Training;
 /// <see cref="WindowBatches"/> batches, sorted by length inside each window (so a batch pads little), cut into batches,
 /// and the batches shuffled again. A pure function of its inputs, so a resumed run replays the same order.
 /// </summary>
-public static class LengthBuckets
+internal static class LengthBuckets
 {
     /// <summary>How many batches share one length-sorting window: wider pads less but orders batches less randomly.</summary>
     public const int WindowBatches = 8;

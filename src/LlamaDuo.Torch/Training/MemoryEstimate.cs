@@ -19,7 +19,7 @@ namespace LlamaDuo.Torch.Training;
 /// <item>the runtime (CLR, libtorch, tokenizer): a fixed 0.7 GB.</item>
 /// </list>
 /// </summary>
-public sealed record MemoryEstimate(double WeightsBytes, double OptimizerBytes, double ActivationBytes, double LossBytes, double RuntimeBytes)
+internal sealed record MemoryEstimate(double WeightsBytes, double OptimizerBytes, double ActivationBytes, double LossBytes, double RuntimeBytes)
 {
     /// <summary>Total estimated peak in bytes.</summary>
     public double Total => WeightsBytes + OptimizerBytes + ActivationBytes + LossBytes + RuntimeBytes;

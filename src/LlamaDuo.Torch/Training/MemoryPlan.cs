@@ -11,7 +11,7 @@ namespace LlamaDuo.Torch.Training;
 /// The budget is training.memory_limit_gb when set, else what this process already holds (the loaded model and the
 /// runtime, which the estimate counts too) plus 90% of the memory still available when the run starts.
 /// </summary>
-public sealed record MemoryPlan(bool Checkpointing, MemoryEstimate Estimate, double? BudgetBytes, string Reason)
+internal sealed record MemoryPlan(bool Checkpointing, MemoryEstimate Estimate, double? BudgetBytes, string Reason)
 {
     /// <summary>Plans <paramref name="options"/> on a model of shape <paramref name="c"/> whose longest row is <paramref name="length"/> tokens.</summary>
     public static MemoryPlan Create(LlamaConfig c, TrainOptions options, ScalarType baseDtype, int length, double? availableBytes, double residentBytes = 0)

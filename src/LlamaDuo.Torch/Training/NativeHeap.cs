@@ -9,7 +9,7 @@ namespace LlamaDuo.Torch.Training;
 /// the threshold at 1 MB makes every large tensor its own mapping, returned to the system when freed. Costs a page
 /// fault per fresh page, small against the matrix products that fill them.
 /// </summary>
-public static class NativeHeap
+internal static class NativeHeap
 {
     const int M_TRIM_THRESHOLD = -1, M_MMAP_THRESHOLD = -3;
 

@@ -6,7 +6,7 @@ namespace LlamaDuo.Torch.Training;
 /// starts; <see cref="SftBatch.Collate"/> gives it position ids that restart at each example and a block-diagonal
 /// causal mask, so no example sees another and the loss equals the unpacked one.
 /// </summary>
-public static class SequencePacker
+internal static class SequencePacker
 {
     /// <summary>The packed rows; every example lands in exactly one, in a deterministic order.</summary>
     public static IReadOnlyList<EncodedExample> Pack(IReadOnlyList<EncodedExample> examples, int capacity)

@@ -18,7 +18,7 @@ namespace LlamaDuo.Torch.Training;
 /// </list>
 /// Attention is TorchSharp's fused scaled_dot_product_attention, which on CPU keeps no [B, H, T, T] probabilities.
 /// </summary>
-public static class SftBackward
+internal static class SftBackward
 {
     /// <summary>
     /// Runs the micro-batch, back-propagates its summed target loss times <paramref name="scale"/> into the

@@ -8,7 +8,7 @@ namespace LlamaDuo.Torch.Training;
 /// flattened [B * T] hidden states whose next token is a target, with <see cref="Targets"/> the ids to predict there.
 /// Applying the output head only at those positions avoids most of the head's cost (32000 x 288 for stories15M).
 /// </summary>
-public sealed class SftBatch : IDisposable
+internal sealed class SftBatch : IDisposable
 {
     SftBatch(Tensor inputIds, Tensor positions, Tensor targets, long tokens, Tensor? positionIds = null, Tensor? mask = null)
     {

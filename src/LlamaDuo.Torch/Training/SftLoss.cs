@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace LlamaDuo.Torch.Training;
 
 /// <summary>Cross-entropy of a batch's target tokens, with the output head applied only where a target is predicted.</summary>
-public static class SftLoss
+internal static class SftLoss
 {
     /// <summary>Sum of the token losses, without gradients; divide by the target count to get the mean.</summary>
     public static double Sum(LlamaForCausalLM model, SftBatch batch)

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace LlamaDuo.Torch.Training;
 
 /// <summary>Where a run stands after a step: enough, with the weights and optimizer state, to continue exactly.</summary>
-public sealed record CheckpointState
+internal sealed record CheckpointState
 {
     public int Version { get; init; } = 1;
     public required SortedDictionary<string, string> Fingerprint { get; init; }
@@ -29,7 +29,7 @@ public sealed record CheckpointState
 /// <c>OUT/checkpoints/latest</c> naming the newest. Each folder is written beside its final name and renamed into place,
 /// and <c>latest</c> is replaced by rename, so a kill at any moment leaves the previous checkpoint intact.
 /// </summary>
-public static class TrainCheckpoint
+internal static class TrainCheckpoint
 {
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 

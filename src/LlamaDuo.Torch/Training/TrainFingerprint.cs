@@ -12,7 +12,7 @@ namespace LlamaDuo.Torch.Training;
 /// What a run's checkpoints depend on: the model, the data and every setting that changes the loss sequence. A resume
 /// whose fingerprint differs from the saved one is refused before anything is written.
 /// </summary>
-public static class TrainFingerprint
+internal static class TrainFingerprint
 {
     public static SortedDictionary<string, string> Create(StudentModel student, IReadOnlyList<ChatExample> data, TrainOptions o,
         ScalarType baseDtype, int maxLength)

@@ -5,7 +5,7 @@ namespace LlamaDuo.Torch.Training;
 /// fewer than 20 rows), batches per epoch, optimiser steps per epoch (a last group of fewer than grad-accum batches
 /// still makes a step) and the total.
 /// </summary>
-public sealed record TrainPlan(IReadOnlyList<EncodedExample> Train, IReadOnlyList<EncodedExample> HeldOut, int BatchSize,
+internal sealed record TrainPlan(IReadOnlyList<EncodedExample> Train, IReadOnlyList<EncodedExample> HeldOut, int BatchSize,
     int GradAccum, int Seed, int BatchesPerEpoch, int StepsPerEpoch, int TotalSteps)
 {
     /// <summary>Plans <paramref name="rows"/>; with packing on, the training rows are packed into rows of up to <paramref name="packTo"/> tokens after the held-out slice is drawn.</summary>

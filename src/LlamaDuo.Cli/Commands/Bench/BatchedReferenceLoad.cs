@@ -11,7 +11,7 @@ namespace LlamaDuo.Cli.Commands.Bench;
 /// llama_batch per step, same token budget and temperature as the clients), again and again for the duration. No
 /// HTTP, no scheduling, no requests joining late: the ceiling the server's batching is measured against.
 /// </summary>
-public static class BatchedReferenceLoad
+internal static class BatchedReferenceLoad
 {
     public static Task<LoadResult> RunAsync(LlamaCppChatClient client, LoadOptions options, int concurrency, int seedBase, CancellationToken ct) =>
         Task.Run(() =>

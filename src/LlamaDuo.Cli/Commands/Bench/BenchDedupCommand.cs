@@ -15,7 +15,7 @@ namespace LlamaDuo.Cli.Commands.Bench;
 /// <c>dedup_row_recall</c> is the share of rows with an earlier such partner that the whole pipeline drops (lower:
 /// ROUGE-L confirmation rejects some heavily edited pairs on purpose, and a row is compared with kept rows only).
 /// </summary>
-public sealed class BenchDedupCommand : Command<BenchDedupCommand.Settings>
+internal sealed class BenchDedupCommand : Command<BenchDedupCommand.Settings>
 {
     /// <summary>Options of <c>llamaduo bench dedup</c>.</summary>
     public sealed class Settings : CommandSettings

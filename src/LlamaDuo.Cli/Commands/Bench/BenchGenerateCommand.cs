@@ -15,7 +15,7 @@ namespace LlamaDuo.Cli.Commands.Bench;
 /// and the same number of new tokens. llama.cpp's batch 8 is one context with 8 sequence ids decoded in one
 /// llama_batch per step. Tokens/s counts generated tokens over wall time including prefill. Ends with one key=value line.
 /// </summary>
-public sealed class BenchGenerateCommand : Command<BenchGenerateCommand.Settings>
+internal sealed class BenchGenerateCommand : Command<BenchGenerateCommand.Settings>
 {
     /// <summary>Options of <c>llamaduo bench generate</c>.</summary>
     public sealed class Settings : CommandSettings

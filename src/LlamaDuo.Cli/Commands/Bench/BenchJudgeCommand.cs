@@ -16,7 +16,7 @@ namespace LlamaDuo.Cli.Commands.Bench;
 /// requests-per-minute limit. judge_efficiency = achieved calls/s / min(C / L, rate limit). Two scenarios: one
 /// bound by concurrency, one by the rate limit; the final line reports the worse one.
 /// </summary>
-public sealed class BenchJudgeCommand : AsyncCommand<BenchJudgeCommand.Settings>
+internal sealed class BenchJudgeCommand : AsyncCommand<BenchJudgeCommand.Settings>
 {
     /// <summary>Options of <c>llamaduo bench judge</c>.</summary>
     public sealed class Settings : CommandSettings

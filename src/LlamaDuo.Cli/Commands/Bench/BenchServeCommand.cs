@@ -19,7 +19,7 @@ namespace LlamaDuo.Cli.Commands.Bench;
 /// rounds so all see the same background load. Reports tokens/s, the ratio to the reference at the same C, TTFT
 /// percentiles, errors and peak RSS.
 /// </summary>
-public sealed class BenchServeCommand : AsyncCommand<BenchServeCommand.Settings>
+internal sealed class BenchServeCommand : AsyncCommand<BenchServeCommand.Settings>
 {
     /// <summary>Options of <c>llamaduo bench serve</c>.</summary>
     public sealed class Settings : CommandSettings

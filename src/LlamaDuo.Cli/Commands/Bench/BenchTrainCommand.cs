@@ -17,7 +17,7 @@ namespace LlamaDuo.Cli.Commands.Bench;
 /// dtype the frozen base runs in) for stories15M and a random SmolLM-135M-shaped model, LoRA (fp32, bf16) and full.
 /// All figures come from the same run. Ends with one key=value line.
 /// </summary>
-public sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
+internal sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
 {
     /// <summary>Options of <c>llamaduo bench train</c>.</summary>
     public sealed class Settings : CommandSettings

@@ -11,7 +11,7 @@ using Spectre.Console.Cli;
 namespace LlamaDuo.Cli.Commands.Cost;
 
 /// <summary>`llamaduo cost RUN`: the service LLM's running cost for this task against the student's, the break-even volume, 12 months at light and heavy load, and the migration's one-off spend.</summary>
-public sealed class CostCommand : AsyncCommand<CostSettings>
+internal sealed class CostCommand : AsyncCommand<CostSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, CostSettings settings, CancellationToken cancellationToken)
     {

@@ -4,7 +4,7 @@ using Spectre.Console.Cli;
 namespace LlamaDuo.Cli.Commands.Cost;
 
 /// <summary>Options of `llamaduo cost RUN`; defaults are documented in docs/cost.md.</summary>
-public sealed class CostSettings : CommandSettings
+internal sealed class CostSettings : CommandSettings
 {
     [CommandArgument(0, "<RUN>")]
     [Description("A run folder, or a run id under --root.")]

@@ -16,7 +16,7 @@ namespace LlamaDuo.Cli.Commands.Export;
 /// (the registry the loop's export stage writes from too); the request is checked before the model is loaded, so a
 /// typo fails fast.
 /// </summary>
-public sealed class ExportCommand : Command<ExportSettings>
+internal sealed class ExportCommand : Command<ExportSettings>
 {
     public override int Execute(CommandContext context, ExportSettings settings, CancellationToken cancellationToken)
     {

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace LlamaDuo.Cli.Commands.Export;
 
 /// <summary>Options of `llamaduo export`.</summary>
-public sealed class ExportSettings : CommandSettings
+internal sealed class ExportSettings : CommandSettings
 {
     [CommandOption("--model <MODEL>")]
     [Description("stories15m, a llama2.c .bin (tokenizer.bin beside it) or a Hugging Face folder.")]

@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 namespace LlamaDuo.Cli.Commands.Judge;
 
 /// <summary>Options of `llamaduo judge calibrate`.</summary>
-public sealed class JudgeCalibrateSettings : CommandSettings
+internal sealed class JudgeCalibrateSettings : CommandSettings
 {
     [CommandArgument(0, "<CONFIG>")]
     [Description("The migration config whose judge is calibrated (service, judge.rounds, judge.pass).")]
@@ -28,7 +28,7 @@ public sealed class JudgeCalibrateSettings : CommandSettings
 /// `llamaduo judge calibrate CONFIG --labels FILE`: runs the configured judge on human-labelled rows and reports how
 /// far to trust it (correlations, bias, pass/fail agreement and kappa, verbosity and off-target probes).
 /// </summary>
-public sealed class JudgeCalibrateCommand : AsyncCommand<JudgeCalibrateSettings>
+internal sealed class JudgeCalibrateCommand : AsyncCommand<JudgeCalibrateSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, JudgeCalibrateSettings settings, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 namespace LlamaDuo.Cli.Commands.Judge;
 
 /// <summary>Options of `llamaduo judge parse`.</summary>
-public sealed class JudgeParseSettings : CommandSettings
+internal sealed class JudgeParseSettings : CommandSettings
 {
     [CommandArgument(0, "<FILE>")]
     [Description("A judge log: JSONL, one reply per line in a string field.")]
@@ -29,7 +29,7 @@ public sealed class JudgeParseSettings : CommandSettings
 /// One JSON object per input line, <c>{"line": N, "scores": {...}}</c> or <c>{"line": N, "diagnostic": "..."}</c>,
 /// then <c>parsed=N diagnosed=N</c>. Teams audit a judge log with it; the parser never invents a score.
 /// </summary>
-public sealed class JudgeParseCommand : Command<JudgeParseSettings>
+internal sealed class JudgeParseCommand : Command<JudgeParseSettings>
 {
     static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

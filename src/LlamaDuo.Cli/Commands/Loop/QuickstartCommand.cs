@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace LlamaDuo.Cli.Commands.Loop;
 
 /// <summary>`llamaduo quickstart [--dir DIR]`: the offline end-to-end migration on stories15M with the demo service.</summary>
-public sealed class QuickstartCommand : AsyncCommand<QuickstartCommand.Settings>
+internal sealed class QuickstartCommand : AsyncCommand<QuickstartCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {

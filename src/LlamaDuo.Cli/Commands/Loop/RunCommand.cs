@@ -8,7 +8,7 @@ using Spectre.Console.Cli;
 namespace LlamaDuo.Cli.Commands.Loop;
 
 /// <summary>`llamaduo run CONFIG [--run-dir DIR] [--resume]`: the whole LlamaDuo loop for one migration.</summary>
-public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
+internal sealed class RunCommand : AsyncCommand<RunCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {

@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace LlamaDuo.Cli.Commands.Loop;
 
 /// <summary>Options of the single-step commands: the run folder.</summary>
-public sealed class StageSettings : CommandSettings
+internal sealed class StageSettings : CommandSettings
 {
     [CommandOption("--run <DIR>")]
     [Description("The run folder (made by `llamaduo run`); the next pending round's stage runs.")]
@@ -18,7 +18,7 @@ public sealed class StageSettings : CommandSettings
 /// `llamaduo infer|judge|synth --run DIR` (and `train --run DIR`): one stage of the loop for users who want single
 /// steps. The stage runs for the first round where it is not done; stages before it must be done already.
 /// </summary>
-public abstract class StageCommand(LoopStage stage) : AsyncCommand<StageSettings>
+internal abstract class StageCommand(LoopStage stage) : AsyncCommand<StageSettings>
 {
     public override Task<int> ExecuteAsync(CommandContext context, StageSettings settings, CancellationToken cancellationToken) =>
         RunStageAsync(stage, settings.Run, cancellationToken);
@@ -36,8 +36,8 @@ public abstract class StageCommand(LoopStage stage) : AsyncCommand<StageSettings
     }
 }
 
-public sealed class InferStageCommand() : StageCommand(LoopStage.Infer);
+internal sealed class InferStageCommand() : StageCommand(LoopStage.Infer);
 
-public sealed class JudgeStageCommand() : StageCommand(LoopStage.Judge);
+internal sealed class JudgeStageCommand() : StageCommand(LoopStage.Judge);
 
-public sealed class SynthStageCommand() : StageCommand(LoopStage.Synth);
+internal sealed class SynthStageCommand() : StageCommand(LoopStage.Synth);

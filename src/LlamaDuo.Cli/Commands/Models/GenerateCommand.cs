@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace LlamaDuo.Cli.Commands.Models;
 
 /// <summary>`llamaduo generate`: prints a model's continuation of one prompt as it is produced.</summary>
-public sealed class GenerateCommand : Command<GenerateSettings>
+internal sealed class GenerateCommand : Command<GenerateSettings>
 {
     public override int Execute(CommandContext context, GenerateSettings settings, CancellationToken cancellationToken) =>
         settings.Engine switch

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace LlamaDuo.Cli.Commands.Models;
 
 /// <summary>Options of `llamaduo generate`.</summary>
-public sealed class GenerateSettings : CommandSettings
+internal sealed class GenerateSettings : CommandSettings
 {
     [CommandOption("--model <MODEL>")]
     [Description("stories15m, a llama2.c .bin, a Hugging Face folder (torch), or a .gguf file (llamacpp).")]

@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace LlamaDuo.Cli.Commands.Models;
 
 /// <summary>`llamaduo models fetch stories15m`: downloads a catalogued model into the user cache.</summary>
-public sealed class ModelsFetchCommand : AsyncCommand<ModelsFetchCommand.Settings>
+internal sealed class ModelsFetchCommand : AsyncCommand<ModelsFetchCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {

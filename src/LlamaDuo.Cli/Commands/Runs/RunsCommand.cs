@@ -7,7 +7,7 @@ using Spectre.Console.Cli;
 namespace LlamaDuo.Cli.Commands.Runs;
 
 /// <summary>`llamaduo runs [--root DIR | --store CONNECTION]`: every run under the root, or in a shared store, with its status, rounds and best scores.</summary>
-public sealed class RunsCommand : Command<RunsSettings>
+internal sealed class RunsCommand : Command<RunsSettings>
 {
     public override int Execute(CommandContext context, RunsSettings settings, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace LlamaDuo.Cli.Commands.Serve;
 /// <c>llamaduo serve</c>: loads a model on the chosen engine and serves it OpenAI-style until SIGINT/SIGTERM, then
 /// finishes the requests in flight and exits.
 /// </summary>
-public sealed class ServeCommand : AsyncCommand<ServeSettings>
+internal sealed class ServeCommand : AsyncCommand<ServeSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, ServeSettings settings, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ using Microsoft.Extensions.AI;
 namespace LlamaDuo.Cli.Commands.Serve;
 
 /// <summary>Loads a model on the torch or llama.cpp engine as a <see cref="ServedModel"/>.</summary>
-public static class ServeEngines
+internal static class ServeEngines
 {
     /// <summary>Slot length cap: a long-context model times N slots would otherwise reserve a very large KV cache.</summary>
     const int MaxSlotLength = 4096;

@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 namespace LlamaDuo.Cli.Commands.Serve;
 
 /// <summary>Options of <c>llamaduo serve</c>.</summary>
-public sealed class ServeSettings : CommandSettings
+internal sealed class ServeSettings : CommandSettings
 {
     [CommandOption("--model <MODEL>")]
     [Description("Model to serve: 'stories15m', a llama2.c .bin, a Hugging Face folder, or a .gguf file.")]

@@ -6,7 +6,7 @@ namespace LlamaDuo.Cli.Commands.Serve;
 /// both (normal exit); a server killed with -9 leaves them, and the next server to start deletes every folder whose
 /// lock nobody holds (the kernel drops a dead process's locks), so stray 60 MB models do not pile up.
 /// </summary>
-public sealed class ServeTempFolder : IDisposable
+internal sealed class ServeTempFolder : IDisposable
 {
     readonly FileStream lockFile;
 

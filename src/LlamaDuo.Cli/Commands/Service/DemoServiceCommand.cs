@@ -11,7 +11,7 @@ namespace LlamaDuo.Cli.Commands.Service;
 /// <c>llamaduo demo-service</c>: runs the demo service, a deterministic OpenAI-compatible stand-in for the service
 /// LLM (not a language model), on loopback until Ctrl+C.
 /// </summary>
-public sealed class DemoServiceCommand : AsyncCommand<DemoServiceCommand.Settings>
+internal sealed class DemoServiceCommand : AsyncCommand<DemoServiceCommand.Settings>
 {
     /// <summary>Options of <c>llamaduo demo-service</c>.</summary>
     public sealed class Settings : CommandSettings

@@ -12,7 +12,7 @@ namespace LlamaDuo.Cli.Commands.Train;
 /// `llamaduo train`: SFT of a student on a JSONL file, LoRA or full, with checkpoints that --resume continues.
 /// Progress goes to stderr; the last stdout line is a key=value summary.
 /// </summary>
-public sealed class TrainCommand : AsyncCommand<TrainSettings>
+internal sealed class TrainCommand : AsyncCommand<TrainSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, TrainSettings s, CancellationToken cancellationToken)
     {

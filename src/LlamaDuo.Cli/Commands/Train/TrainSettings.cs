@@ -12,7 +12,7 @@ namespace LlamaDuo.Cli.Commands.Train;
 /// uses; a flag left out whose default is not a constant (method, dtype, checkpointing, targets) is null here and
 /// takes the options record's default.
 /// </summary>
-public sealed class TrainSettings : CommandSettings
+internal sealed class TrainSettings : CommandSettings
 {
     [CommandOption("--run <DIR>")]
     [Description("Single step of a LlamaDuo run folder: train the next round (its config decides everything else).")]

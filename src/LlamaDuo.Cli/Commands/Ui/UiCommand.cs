@@ -6,7 +6,7 @@ using Spectre.Console.Cli;
 namespace LlamaDuo.Cli.Commands.Ui;
 
 /// <summary>Options of `llamaduo ui`.</summary>
-public sealed class UiSettings : CommandSettings
+internal sealed class UiSettings : CommandSettings
 {
     [CommandOption("--root <DIR>")]
     [Description("Folder that holds the run folders (default ./runs).")]
@@ -18,7 +18,7 @@ public sealed class UiSettings : CommandSettings
 }
 
 /// <summary>`llamaduo ui`: serves the read-only run pages on 127.0.0.1 until Ctrl+C.</summary>
-public sealed class UiCommand : AsyncCommand<UiSettings>
+internal sealed class UiCommand : AsyncCommand<UiSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, UiSettings settings, CancellationToken cancellationToken)
     {

@@ -19,7 +19,7 @@ namespace LlamaDuo.Pipeline.Report.Examples;
 /// synthetic: [{round, rows: [[id, prompt, answer, [seed ids], dedup reason, collided with, dedup similarity], ...]}]
 /// </code>
 /// </summary>
-public static class ExamplesData
+internal static class ExamplesData
 {
     static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

@@ -10,7 +10,7 @@ namespace LlamaDuo.Pipeline.Report.Examples;
 /// stay a few thousand DOM nodes. Filters: round, passed/failed, text search; worst prompt first; change since the
 /// previous round; each answer's judge calls with both reasons; each round's synthetic rows with seeds and dedup decision.
 /// </summary>
-public sealed class ExamplesSection : IReportSection
+internal sealed class ExamplesSection : IReportSection
 {
     public string Id => "examples";
 

@@ -5,7 +5,7 @@ namespace LlamaDuo.Service.Judge.Programmatic;
 /// of the fixed sequence are built once, then each other sequence costs |other| x ceil(|fixed| / 64) word operations.
 /// Dedup compares one row with many candidates, so building the masks once matters.
 /// </summary>
-public sealed class LcsMatcher
+internal sealed class LcsMatcher
 {
     readonly Dictionary<int, ulong[]> _masks = [];
     readonly int _words;

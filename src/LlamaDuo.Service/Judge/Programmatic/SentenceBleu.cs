@@ -5,7 +5,7 @@ namespace LlamaDuo.Service.Judge.Programmatic;
 /// (n = 1..4) times the brevity penalty. Short answers have no 3- or 4-gram matches, which would zero plain BLEU, so
 /// precisions for n &gt; 1 use add-one smoothing (Lin and Och, 2004). Returns [0, 1].
 /// </summary>
-public static class SentenceBleu
+internal static class SentenceBleu
 {
     public static double Score(string candidate, string reference, int maxOrder = 4)
     {
