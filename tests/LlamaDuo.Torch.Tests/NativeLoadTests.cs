@@ -6,7 +6,7 @@ namespace LlamaDuo.Torch.Tests;
 public class NativeLoadTests
 {
     [Fact]
-    public void LibTorchLoadsAndComputes()
+    public void LibTorch_loads_and_computes()
     {
         try
         {

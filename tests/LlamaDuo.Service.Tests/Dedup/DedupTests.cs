@@ -17,7 +17,7 @@ public class DedupTests
     }
 
     [Fact]
-    public void BandsAndRowsFitThePermutationsAndFavourRecall()
+    public void Bands_and_rows_fit_the_permutations_and_favour_recall()
     {
         var p = LshParameters.Choose(0.5, 128, 0.15, 0.85);
         Assert.True(p.Bands * p.Rows <= 128);
@@ -27,7 +27,7 @@ public class DedupTests
     }
 
     [Fact]
-    public void ExactAndNearDuplicatesAndContaminationAreDroppedWithReasons()
+    public void Exact_and_near_duplicates_and_contamination_are_dropped_with_reasons()
     {
         string Story(int i) => $"Story number {i} tells of a {(i % 2 == 0 ? "brave" : "quiet")} fox called F{i} who walked along river R{i} " +
                                $"past mill M{i} and farm G{i}, then climbed hill H{i} to watch the sunset over valley V{i} before going home to den D{i}.";
@@ -59,7 +59,7 @@ public class DedupTests
     }
 
     [Fact]
-    public void ATestPromptEmbeddedInLongerTextIsContamination()
+    public void A_test_prompt_embedded_in_longer_text_is_contamination()
     {
         string testPrompt = "Summarize the following passage about the history of the printing press in Europe and its effect on literacy";
         var test = new List<ChatExample> { Row("t", testPrompt, "It spread literacy.") };

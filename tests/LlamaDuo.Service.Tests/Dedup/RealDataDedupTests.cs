@@ -6,7 +6,7 @@ namespace LlamaDuo.Service.Tests.Dedup;
 public class RealDataDedupTests
 {
     [Fact]
-    public void LlamaDuoSyntheticPartsAreRecognisedAsTheirNoRobotsSeeds()
+    public void LlamaDuo_synthetic_parts_are_recognised_as_their_no_robots_seeds()
     {
         SharedData.Require();
         var part = SharedData.Read("llamaduo-synth-parts/synth_classification_ds_gpt4o_dedup.part26.jsonl");
@@ -31,7 +31,7 @@ public class RealDataDedupTests
     }
 
     [Fact]
-    public void DistinctRealRowsSurviveAndPlantedCopiesAreCaught()
+    public void Distinct_real_rows_survive_and_planted_copies_are_caught()
     {
         SharedData.Require();
         var rows = SharedData.Read("no_robots/no_robots-Summarize.jsonl");

@@ -11,11 +11,11 @@ public class DecisionFigureTests
     [InlineData(72.123456, 90.0, "72.12")]
     [InlineData(90.0001, 90.0, "90")]   // passes: printed at the bound, which passes too
     [InlineData(90.0, 90.0, "90")]
-    public void PrintsEnoughDigitsToStayOnTheRightSideOfTheBound(double value, double bound, string expected) =>
+    public void Prints_enough_digits_to_stay_on_the_right_side_of_the_bound(double value, double bound, string expected) =>
         Assert.Equal(expected, DecisionFigure.Format(value, bound));
 
     [Fact]
-    public void AMeanJustUnderTheBoundExplainsItself()
+    public void A_mean_just_under_the_bound_explains_itself()
     {
         var row = new JudgedRow(new JudgeItem("a", "i", "r", "c"), "t", [], 95, 89.9997, []);
         var decision = JudgeRunResult.From("t", [row], new JudgeRunOptions()).Decision;

@@ -21,7 +21,7 @@ public class JudgeReplyParserTests
     [InlineData("{\"similarity\": 80, \"precision\": 70}\nTo confirm: {\"similarity\": 80, \"precision\": 70}", 80, 70)]
     // Objects that are not verdicts (no similarity or precision key) are ignored.
     [InlineData("The answer uses {\"a\": 1}. {\"similarity\": 60, \"precision\": 65}", 60, 65)]
-    public void ReadsEachScoreFromItsOwnKey(string reply, double similarity, double precision)
+    public void Reads_each_score_from_its_own_key(string reply, double similarity, double precision)
     {
         Assert.True(JudgeReplyParser.TryParse(reply, out var scores, out var error), error);
         Assert.Equal(similarity, scores!.Similarity, 6);
@@ -29,7 +29,7 @@ public class JudgeReplyParserTests
     }
 
     [Fact]
-    public void KeepsReasons()
+    public void Keeps_reasons()
     {
         Assert.True(JudgeReplyParser.TryParse("{\"similarity_reason\": \"same facts\", \"similarity\": 85, \"precision_reason\": \"on task\", \"precision\": 90}", out var s, out _));
         Assert.Equal("same facts", s!.SimilarityReason);
@@ -66,7 +66,7 @@ public class JudgeReplyParserTests
     [InlineData("{\"similarity\": 70, \"precision\": 80}\nWait, on reflection:\n{\"similarity\": 60, \"precision\": 80}", "disagree (70/80 then 60/80)")]
     // One good verdict and one broken one: the broken one is reported, not skipped.
     [InlineData("{\"similarity\": 70, \"precision\": 80} {\"similarity\": \"n/a\", \"precision\": 80}", "\"similarity\": \"n/a\"")]
-    public void HostileRepliesAreDiagnosticsNeverNumbers(string reply, string why)
+    public void Hostile_replies_are_diagnostics_never_numbers(string reply, string why)
     {
         Assert.False(JudgeReplyParser.TryParse(reply, out var scores, out var error));
         Assert.Null(scores);

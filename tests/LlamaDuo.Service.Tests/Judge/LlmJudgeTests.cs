@@ -9,7 +9,7 @@ public class LlmJudgeTests
     static readonly JudgeItem Item = new("t1", "Name a colour.", "red", "blue");
 
     [Fact]
-    public async Task RunsEveryRoundAsASeparateCallWithItsOwnSeedAndTheStageLabel()
+    public async Task Runs_every_round_as_a_separate_call_with_its_own_seed_and_the_stage_label()
     {
         var client = new ScriptedChatClient((_, o) => $"{{\"similarity\": {o!.Seed % 1000 + 10}, \"precision\": 50}}");
         var judge = new LlmJudge(client, new LlmJudgeOptions { Rounds = 4, Seed = 0 });
@@ -26,7 +26,7 @@ public class LlmJudgeTests
     }
 
     [Fact]
-    public async Task SameOptionsGiveSameCallsSoARerunCanHitTheCache()
+    public async Task Same_options_give_same_calls_so_a_rerun_can_hit_the_cache()
     {
         var a = new ScriptedChatClient((_, _) => "{\"similarity\": 1, \"precision\": 1}");
         var b = new ScriptedChatClient((_, _) => "{\"similarity\": 1, \"precision\": 1}");
@@ -36,7 +36,7 @@ public class LlmJudgeTests
     }
 
     [Fact]
-    public async Task NeverParseableReplyBecomesDiagnosticsNotAnException()
+    public async Task Never_parseable_reply_becomes_diagnostics_not_an_exception()
     {
         var client = new ScriptedChatClient((_, _) => "As an AI I would rather not grade this.");
         var judge = new LlmJudge(client, new LlmJudgeOptions { Rounds = 3, MaxParseRetries = 2 });
@@ -55,7 +55,7 @@ public class LlmJudgeTests
     }
 
     [Fact]
-    public async Task RetriesAnUnparseableReplyWithANewSeedAndStopsAtTheFirstGoodOne()
+    public async Task Retries_an_unparseable_reply_with_a_new_seed_and_stops_at_the_first_good_one()
     {
         int n = 0;
         var client = new ScriptedChatClient((_, _) => Interlocked.Increment(ref n) <= 2 ? "garbage" : "{\"similarity\": 80, \"precision\": 70}");
@@ -71,7 +71,7 @@ public class LlmJudgeTests
     }
 
     [Fact]
-    public async Task AFailedCallIsNotRetriedByTheJudgeTheMiddlewareOwnsRetries()
+    public async Task A_failed_call_is_not_retried_by_the_judge_the_middleware_owns_retries()
     {
         var client = new ScriptedChatClient((_, _) => throw new HttpRequestException("503 after the middleware's retries"));
         var row = await new LlmJudge(client, new LlmJudgeOptions { Rounds = 2, MaxParseRetries = 2 }).JudgeAsync(Item);
@@ -82,7 +82,7 @@ public class LlmJudgeTests
     }
 
     [Fact]
-    public async Task RowScoreIsTheMeanOfSuccessfulRoundsOnly()
+    public async Task Row_score_is_the_mean_of_successful_rounds_only()
     {
         var client = new ScriptedChatClient((_, o) => (o!.Seed / 1000) switch
         {
@@ -98,7 +98,7 @@ public class LlmJudgeTests
     }
 
     [Fact]
-    public async Task ClientExceptionsAreRecordedAndTheClientMiddlewareBoundsConcurrency()
+    public async Task Client_exceptions_are_recorded_and_the_client_middleware_bounds_concurrency()
     {
         int inFlight = 0, peak = 0;
         var scripted = new ScriptedChatClient((_, _) =>
@@ -121,7 +121,7 @@ public class LlmJudgeTests
     }
 
     [Fact]
-    public async Task EveryRoundOfEveryRowIsAskedAtOnceSoABatchClientSeesTheWholeRound()
+    public async Task Every_round_of_every_row_is_asked_at_once_so_a_batch_client_sees_the_whole_round()
     {
         // A client that answers nothing until all 6 rows x 4 rounds are pending, as a provider batch collects them.
         const int expected = 24;

@@ -17,7 +17,7 @@ public class MtBenchRatingParserTests
     [InlineData("```python\nm = [[2]]\n```\nRating: [[6]]", 6)]
     // Real judgements: the first rating is the verdict, later ones are hypotheticals.
     [InlineData("Rating: [[9]]. A revised answer would earn a rating of [[10]].", 9)]
-    public void ReadsTheRating(string judgment, double expected)
+    public void Reads_the_rating(string judgment, double expected)
     {
         Assert.True(MtBenchRatingParser.TryParse(judgment, out var rating, out var why), why);
         Assert.Equal(expected, rating);
@@ -37,7 +37,7 @@ public class MtBenchRatingParserTests
     [InlineData("$ERROR$", "no [[rating]]")]
     [InlineData("Rating: 8/10", "no [[rating]]")]
     [InlineData("", "empty")]
-    public void HostileJudgementsAreDiagnostics(string judgment, string why)
+    public void Hostile_judgements_are_diagnostics(string judgment, string why)
     {
         Assert.False(MtBenchRatingParser.TryParse(judgment, out _, out var diagnostic));
         Assert.Contains(why, diagnostic);
@@ -51,7 +51,7 @@ public class MtBenchRatingParserTests
     /// Those are diagnostics here, by design.
     /// </summary>
     [Fact]
-    public void ReproducesEveryRecordedScoreInTheRealJudgementFiles()
+    public void Reproduces_every_recorded_score_in_the_real_judgement_files()
     {
         LlamaDuo.Service.Tests.Dedup.SharedData.Require();
         const string granite = "NOT-GPT4_granite-7b-lab-as-judge_single__instructlab.jsonl";

@@ -11,7 +11,7 @@ public class PassRuleTests
         JudgeRunResult.From("t", rows, new JudgeRunOptions { PassRule = rule with { CoverageThreshold = 90 } });
 
     [Fact]
-    public void PaperDefaultNeedsBothMeansAtNinety()
+    public void Paper_default_needs_both_means_at_ninety()
     {
         Assert.True(Run(PassRule.PaperDefault, Row("a", 95, 92), Row("b", 90, 90)).Decision.Passed);
         var fail = Run(PassRule.PaperDefault, Row("a", 95, 80), Row("b", 90, 90)).Decision;
@@ -20,7 +20,7 @@ public class PassRuleTests
     }
 
     [Fact]
-    public void CoverageRuleCountsRowsAtThreshold()
+    public void Coverage_rule_counts_rows_at_threshold()
     {
         var rule = new PassRule { MinSimilarity = 0, MinPrecision = 0, MinCoverage = 75 };
         Assert.True(Run(rule, Row("a", 95, 90), Row("b", 90, 95), Row("c", 99, 99), Row("d", 10, 10)).Decision.Passed);
@@ -31,7 +31,7 @@ public class PassRuleTests
     }
 
     [Fact]
-    public void MedianStatisticComparesMedians()
+    public void Median_statistic_compares_medians()
     {
         var rule = PassRule.PaperDefault with { Statistic = "median" };
         JudgedRow[] rows = [Row("a", 95, 95), Row("b", 92, 91), Row("c", 20, 20)]; // means 69, medians 92 and 91
@@ -42,7 +42,7 @@ public class PassRuleTests
     }
 
     [Fact]
-    public void TooManyUnscoredRowsFail()
+    public void Too_many_unscored_rows_fail()
     {
         var result = Run(PassRule.PaperDefault, Row("a", 100, 100), Row("b", null, null));
         Assert.Equal(1, result.UnscoredRows);
@@ -51,7 +51,7 @@ public class PassRuleTests
     }
 
     [Fact]
-    public void AgreementReportsDifferencesCorrelationAndDecisions()
+    public void Agreement_reports_differences_correlation_and_decisions()
     {
         var a = Run(PassRule.PaperDefault, Row("x", 90, 80), Row("y", 60, 70), Row("z", 30, 20));
         var b = Run(PassRule.PaperDefault, Row("x", 95, 85), Row("y", 65, 75), Row("z", 35, 25));

@@ -11,11 +11,11 @@ public class ProgrammaticJudgeTests
     [InlineData("The Dog.", "dog", 100)]
     [InlineData("cat", "dog", 0)]
     [InlineData("dog house", "dog", 0)]
-    public void ExactMatchNormalises(string candidate, string reference, double expected) =>
+    public void Exact_match_normalises(string candidate, string reference, double expected) =>
         Assert.Equal(expected, new ProgrammaticJudge(ProgrammaticMetric.ExactMatch).Score(candidate, reference));
 
     [Fact]
-    public void RougeLMatchesHandComputedLcs()
+    public void Rouge_L_matches_hand_computed_lcs()
     {
         // LCS("the cat sat on the mat", "the cat lay on a mat") = the cat on mat = 4; P = 4/6, R = 4/6.
         Assert.Equal(4.0 / 6, RougeL.F1("the cat sat on the mat", "the cat lay on a mat"), 9);
@@ -24,7 +24,7 @@ public class ProgrammaticJudgeTests
     }
 
     [Fact]
-    public void BitParallelLcsAgreesWithDynamicProgrammingAcrossWordBoundaries()
+    public void Bit_parallel_lcs_agrees_with_dynamic_programming_across_word_boundaries()
     {
         var rng = new Random(7);
         for (int trial = 0; trial < 200; trial++)
@@ -36,7 +36,7 @@ public class ProgrammaticJudgeTests
     }
 
     [Fact]
-    public void BleuIsOneForIdenticalTextAndSmoothedForShortAnswers()
+    public void Bleu_is_one_for_identical_text_and_smoothed_for_short_answers()
     {
         Assert.Equal(1, SentenceBleu.Score("the quick brown fox jumps", "the quick brown fox jumps"), 9);
         double partial = SentenceBleu.Score("the quick brown fox", "the quick brown fox jumps");
@@ -46,7 +46,7 @@ public class ProgrammaticJudgeTests
     }
 
     [Fact]
-    public async Task RunsAsAJudgeAndIsSelectableByName()
+    public async Task Runs_as_a_judge_and_is_selectable_by_name()
     {
         var judge = ProgrammaticJudge.FromName("exact_match");
         var result = await JudgeRunner.RunAsync(judge, [new JudgeItem("a", "q", "dog", " dog"), new JudgeItem("b", "q", "dog", "cat")]);

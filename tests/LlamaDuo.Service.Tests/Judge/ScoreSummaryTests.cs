@@ -5,7 +5,7 @@ namespace LlamaDuo.Service.Tests.Judge;
 public class ScoreSummaryTests
 {
     [Fact]
-    public void MatchesHandComputedFigures()
+    public void Matches_hand_computed_figures()
     {
         // Mean 84, deviations -24,-4,6,6,16: sum of squares 920, s = sqrt(920/4) = 15.1658; t(0.975, 4) = 2.776445.
         var s = ScoreSummary.From([60, 80, 90, 90, 100], threshold: 90);
@@ -20,7 +20,7 @@ public class ScoreSummaryTests
     }
 
     [Fact]
-    public void EvenCountMedianAndEdgeCases()
+    public void Even_count_median_and_edge_cases()
     {
         Assert.Equal(2.5, ScoreSummary.From([4, 1, 3, 2], 0).Median, 9);
         var one = ScoreSummary.From([70], 50);
@@ -36,6 +36,6 @@ public class ScoreSummaryTests
     [InlineData(14, 2.1448)]
     [InlineData(24, 2.0639)]
     [InlineData(1000, 1.9623)]
-    public void StudentTCriticalValuesMatchTables(int df, double expected) =>
+    public void Student_T_critical_values_match_tables(int df, double expected) =>
         Assert.Equal(expected, StudentT.Critical(0.95, df), 3);
 }

@@ -10,7 +10,7 @@ public class DemoJudgeResponderTests
     static readonly List<StoryRow> Rows = StoryTask.Generate(60, 4, SlotCoverage.Full);
 
     [Fact]
-    public void OurJudgePromptRoundTripsThroughTheResponderAndOurParser()
+    public void Our_judge_prompt_round_trips_through_the_responder_and_our_parser()
     {
         var responder = new DemoJudgeResponder();
         var replies = new List<string>();
@@ -33,7 +33,7 @@ public class DemoJudgeResponderTests
     }
 
     [Fact]
-    public void SamePromptSameReplyAndUnknownPromptsAreLeftToOthers()
+    public void Same_prompt_same_reply_and_unknown_prompts_are_left_to_others()
     {
         var responder = new DemoJudgeResponder();
         var messages = JudgePrompt.Messages(new JudgeItem("x", Rows[0].Prompt, Rows[0].Response, " cat")).ToList();
@@ -42,7 +42,7 @@ public class DemoJudgeResponderTests
     }
 
     [Fact]
-    public async Task LongReferencesAreScoredByOverlap()
+    public async Task Long_references_are_scored_by_overlap()
     {
         var client = new ResponderChatClient(new DemoJudgeResponder());
         var judge = new LlmJudge(client, new LlmJudgeOptions { Rounds = 2 });
@@ -53,7 +53,7 @@ public class DemoJudgeResponderTests
     }
 
     [Fact]
-    public async Task TheJudgeStageOverTheResponderSeparatesAWeakStudentFromAStrongOne()
+    public async Task The_judge_stage_over_the_responder_separates_a_weak_student_from_a_strong_one()
     {
         var client = new ResponderChatClient(new DemoJudgeResponder());
         var judge = new LlmJudge(client, new LlmJudgeOptions { Rounds = 3 });

@@ -14,7 +14,7 @@ public class DemoSynthesisResponderTests
         StoryTask.Generate(n, seed, SlotCoverage.Half).Select((r, i) => r.ToExample($"cov-{i}")).ToList();
 
     [Fact]
-    public async Task OurSynthesisPromptRoundTripsIntoFullListStoryRows()
+    public async Task Our_synthesis_prompt_round_trips_into_full_list_story_rows()
     {
         var train = Coverage(96, 15);
         var client = new ResponderChatClient(new DemoSynthesisResponder());
@@ -35,7 +35,7 @@ public class DemoSynthesisResponderTests
     }
 
     [Fact]
-    public async Task TemplatedDedupSettingsKeepDistinctStoriesAndDropCopies()
+    public async Task Templated_dedup_settings_keep_distinct_stories_and_drop_copies()
     {
         var coverage = Coverage(120, 15);
         var train = coverage.Take(96).ToList();
@@ -55,7 +55,7 @@ public class DemoSynthesisResponderTests
     }
 
     [Fact]
-    public void NonStorySeedsGetLabelledVariationsAndUnknownPromptsNull()
+    public void Non_story_seeds_get_labelled_variations_and_unknown_prompts_null()
     {
         var seeds = new List<ChatExample> { ChatExample.FromPair("s", "Summarise the text about bees.", "Bees make honey.") };
         string reply = new DemoSynthesisResponder().TryRespond(SynthesisPrompt.Messages(new TaskDescription("summarize", "summaries"), seeds, 3).ToList())!;

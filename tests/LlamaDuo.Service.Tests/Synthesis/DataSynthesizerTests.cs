@@ -24,7 +24,7 @@ public class DataSynthesizerTests
     });
 
     [Fact]
-    public async Task SeedsComeOnlyFromTrainAndNoTestRowEverReachesAPrompt()
+    public async Task Seeds_come_only_from_train_and_no_test_row_ever_reaches_a_prompt()
     {
         var train = Rows("train", 30);
         var test = Rows("test", 10);
@@ -45,7 +45,7 @@ public class DataSynthesizerTests
     }
 
     [Fact]
-    public async Task EveryRowCarriesProvenanceAndTheStageLabel()
+    public async Task Every_row_carries_provenance_and_the_stage_label()
     {
         var client = Generator();
         var result = await new DataSynthesizer(client, Task, new SynthesisOptions { RowsPerRequest = 4, SeedCount = 2 }).GenerateAsync(Rows("train", 10), 2, 10);
@@ -68,7 +68,7 @@ public class DataSynthesizerTests
     }
 
     [Fact]
-    public async Task SameSeedGivesIdenticalPromptsSoRerunsHitTheCache()
+    public async Task Same_seed_gives_identical_prompts_so_reruns_hit_the_cache()
     {
         var a = Generator();
         var b = Generator();
@@ -78,7 +78,7 @@ public class DataSynthesizerTests
     }
 
     [Fact]
-    public async Task RepliesWithoutPairsAreDiagnosticsAndTheCallAllowanceBoundsTheStage()
+    public async Task Replies_without_pairs_are_diagnostics_and_the_call_allowance_bounds_the_stage()
     {
         var client = new ScriptedChatClient((_, _) => "Sorry, I can't help with that.");
         var result = await new DataSynthesizer(client, Task, new SynthesisOptions { RowsPerRequest = 5, ExtraCallFraction = 0.5 }).GenerateAsync(Rows("train", 5), 0, 20);
@@ -88,7 +88,7 @@ public class DataSynthesizerTests
     }
 
     [Fact]
-    public async Task FailedCallsAreDiagnostics()
+    public async Task Failed_calls_are_diagnostics()
     {
         var client = new ScriptedChatClient((_, _) => throw new TimeoutException("service timed out"));
         var result = await new DataSynthesizer(client, Task).GenerateAsync(Rows("train", 5), 0, 8);
@@ -97,7 +97,7 @@ public class DataSynthesizerTests
     }
 
     [Fact]
-    public void ParserValidatesPairs()
+    public void Parser_validates_pairs()
     {
         var options = new SynthesisOptions { MaxInstructionChars = 50 };
         string reply = """
@@ -122,7 +122,7 @@ public class DataSynthesizerTests
     }
 
     [Fact]
-    public void FailureWeightsFavourTrainRowsLikeFailedTestRows()
+    public void Failure_weights_favour_train_rows_like_failed_test_rows()
     {
         var train = new List<ChatExample>
         {

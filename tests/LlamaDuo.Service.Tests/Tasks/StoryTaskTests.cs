@@ -10,7 +10,7 @@ public class StoryTaskTests
     static HashSet<string> Answers(SlotCoverage c) => AnswerLists.SelectMany(l => StorySlots.Take(l, c)).ToHashSet();
 
     [Fact]
-    public void RowsHaveTheStudentFormatAndAnOneWordAnswerFromTheStory()
+    public void Rows_have_the_student_format_and_an_one_word_answer_from_the_story()
     {
         foreach (var row in StoryTask.Generate(300, 1, SlotCoverage.Full))
         {
@@ -24,7 +24,7 @@ public class StoryTaskTests
     }
 
     [Fact]
-    public void AnswersAreUnambiguousBecauseTheTwoChildrenDifferInEverySlot()
+    public void Answers_are_unambiguous_because_the_two_children_differ_in_every_slot()
     {
         foreach (var row in StoryTask.Generate(300, 2, SlotCoverage.Half))
         {
@@ -35,7 +35,7 @@ public class StoryTaskTests
     }
 
     [Fact]
-    public void HalfModeStaysInsideHalfTheListsAndFullModeReachesTheRest()
+    public void Half_mode_stays_inside_half_the_lists_and_full_mode_reaches_the_rest()
     {
         var half = Answers(SlotCoverage.Half);
         Assert.All(StoryTask.Generate(500, 3, SlotCoverage.Half), r => Assert.Contains(r.Answer, half));
@@ -44,7 +44,7 @@ public class StoryTaskTests
     }
 
     [Fact]
-    public void GenerationIsSeededAndPromptsAreDistinct()
+    public void Generation_is_seeded_and_prompts_are_distinct()
     {
         var a = StoryTask.Generate(50, 9, SlotCoverage.Full);
         Assert.Equal(a, StoryTask.Generate(50, 9, SlotCoverage.Full));
@@ -53,7 +53,7 @@ public class StoryTaskTests
     }
 
     [Fact]
-    public void ShippedCoverageSetIsTheHalfListGeneratorOutput()
+    public void Shipped_coverage_set_is_the_half_list_generator_output()
     {
         string path = Path.Combine(RepoRoot(), "examples", "quickstart", "coverage.jsonl");
         var lines = File.ReadAllLines(path);

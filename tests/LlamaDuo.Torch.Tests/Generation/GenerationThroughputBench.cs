@@ -10,7 +10,7 @@ public class GenerationThroughputBench(Stories15MFixture fixture, ITestOutputHel
 {
     [Fact]
     [Trait("Category", "Bench")]
-    public void DecodeTokensPerSecondAtBatch1And8()
+    public void Decode_tokens_per_second_at_batch1_and8()
     {
         var generator = new TextGenerator(fixture.Model);
         var options = new GenerationOptions { MaxNewTokens = 200, Temperature = 0.8f, Seed = 1, StopTokenIds = [-1] };

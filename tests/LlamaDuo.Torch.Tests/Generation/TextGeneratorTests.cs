@@ -9,7 +9,7 @@ public class TextGeneratorTests(Stories15MFixture fixture)
     private TextGenerator Generator => new(fixture.Model);
 
     [Fact]
-    public void GreedyGivesTheKnownContinuation()
+    public void Greedy_gives_the_known_continuation()
     {
         var result = Generator.Generate(["Once upon a time"], new GenerationOptions { MaxNewTokens = 40 }).Single();
         Assert.StartsWith(", there was a little girl named Lily. She loved to play outside in the sunshine.", result.Text);
@@ -19,7 +19,7 @@ public class TextGeneratorTests(Stories15MFixture fixture)
     }
 
     [Fact]
-    public void PaddedBatchEqualsPromptsOneAtATime()
+    public void Padded_batch_equals_prompts_one_at_a_time()
     {
         string[] prompts = ["Once upon a time", "The cat sat on the mat and looked at the big red ball", "Tom"];
         var options = new GenerationOptions { MaxNewTokens = 24 };
@@ -33,7 +33,7 @@ public class TextGeneratorTests(Stories15MFixture fixture)
     }
 
     [Fact]
-    public void SeededSamplingIsReproducibleAndIndependentOfBatching()
+    public void Seeded_sampling_is_reproducible_and_independent_of_batching()
     {
         var options = new GenerationOptions { MaxNewTokens = 20, Temperature = 0.9f, TopP = 0.9f, TopK = 40, Seed = 42, SamplesPerPrompt = 4 };
         var a = Generator.Generate(["Once upon a time", "Lily"], options);
@@ -48,7 +48,7 @@ public class TextGeneratorTests(Stories15MFixture fixture)
     }
 
     [Fact]
-    public void GreedySamplesOfOnePromptAreAllTheGreedyText()
+    public void Greedy_samples_of_one_prompt_are_all_the_greedy_text()
     {
         var results = Generator.Generate(["Once upon a time", "Tom"], new GenerationOptions { MaxNewTokens = 16, SamplesPerPrompt = 3 });
         var alone = Generator.Generate(["Once upon a time", "Tom"], new GenerationOptions { MaxNewTokens = 16 });
@@ -58,7 +58,7 @@ public class TextGeneratorTests(Stories15MFixture fixture)
     }
 
     [Fact]
-    public void StopStringEndsTheRowAndIsTrimmed()
+    public void Stop_string_ends_the_row_and_is_trimmed()
     {
         var result = Generator.Generate(["Once upon a time"], new GenerationOptions { MaxNewTokens = 40, StopStrings = ["Lily"] }).Single();
         Assert.Equal(", there was a little girl named ", result.Text);
@@ -66,7 +66,7 @@ public class TextGeneratorTests(Stories15MFixture fixture)
     }
 
     [Fact]
-    public void StopTokenEndsTheRowAndIsNotIncluded()
+    public void Stop_token_ends_the_row_and_is_not_included()
     {
         var tok = fixture.Model.Tokenizer;
         var girl = tok.Encode(" girl")[^1];
@@ -76,7 +76,7 @@ public class TextGeneratorTests(Stories15MFixture fixture)
     }
 
     [Fact]
-    public void StreamedDeltasConcatenateToTheFinalText()
+    public void Streamed_deltas_concatenate_to_the_final_text()
     {
         var deltas = new List<string>();
         var result = Generator.Generate(["Once upon a time"], new GenerationOptions { MaxNewTokens = 30, StopStrings = ["sunshine"] },
@@ -86,7 +86,7 @@ public class TextGeneratorTests(Stories15MFixture fixture)
     }
 
     [Fact]
-    public void PromptLongerThanTheContextIsAnInputError()
+    public void Prompt_longer_than_the_context_is_an_input_error()
     {
         var longPrompt = string.Join(" ", Enumerable.Repeat("dog", 300));
         var e = Assert.Throws<InputException>(() => Generator.Generate([longPrompt], new GenerationOptions()));

@@ -8,7 +8,7 @@ namespace LlamaDuo.Torch.Tests.Generation;
 public class TorchChatClientTests(Stories15MFixture fixture)
 {
     [Fact]
-    public async Task ResponseFollowsTheTemplateAndReportsUsage()
+    public async Task Response_follows_the_template_and_reports_usage()
     {
         using IChatClient client = new TorchChatClient(fixture.Model);
         var response = await client.GetResponseAsync([new ChatMessage(ChatRole.User, "Once upon a time")],
@@ -20,7 +20,7 @@ public class TorchChatClientTests(Stories15MFixture fixture)
     }
 
     [Fact]
-    public async Task StreamingYieldsTheSameTextAndUsage()
+    public async Task Streaming_yields_the_same_text_and_usage()
     {
         using IChatClient client = new TorchChatClient(fixture.Model);
         var options = new ChatOptions { MaxOutputTokens = 30, StopSequences = ["sunshine"] };
@@ -36,7 +36,7 @@ public class TorchChatClientTests(Stories15MFixture fixture)
     }
 
     [Fact]
-    public void BatchGivesKSamplesPerConversation()
+    public void Batch_gives_K_samples_per_conversation()
     {
         using var client = new TorchChatClient(fixture.Model);
         var results = client.GenerateBatch([[ChatTurn.User("Once upon a time")], [ChatTurn.User("Tom had a dog")]],

@@ -13,7 +13,7 @@ public class BadModelInputTests(Stories15MFixture fixture) : IDisposable
     public void Dispose() => Directory.Delete(dir, recursive: true);
 
     [Fact]
-    public void TruncatedLlama2cModelNamesTheFile()
+    public void Truncated_llama2c_model_names_the_file()
     {
         Assert.NotNull(fixture.Model); // ensures the real files are cached
         var bin = Path.Combine(dir, "stories15M.bin");
@@ -31,7 +31,7 @@ public class BadModelInputTests(Stories15MFixture fixture) : IDisposable
     }
 
     [Fact]
-    public void TruncatedTokenizerNamesTheFile()
+    public void Truncated_tokenizer_names_the_file()
     {
         var tok = Path.Combine(dir, "tokenizer.bin");
         File.WriteAllBytes(tok, File.ReadAllBytes(Stories15M.TokenizerPath)[..5000]);
@@ -45,7 +45,7 @@ public class BadModelInputTests(Stories15MFixture fixture) : IDisposable
     [InlineData("""{"model_type": "llama", "hidden_size": 32, "num_hidden_layers": 1, "num_attention_heads": 4, "vocab_size": 10}""", "intermediate_size")]
     [InlineData("""{"model_type": "llama", "hidden_size": 30, "intermediate_size": 64, "num_hidden_layers": 1, "num_attention_heads": 4, "vocab_size": 10}""", "num_attention_heads")]
     [InlineData("""{"model_type": "llama", "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 1, "num_attention_heads": 4, "vocab_size": 10, "hidden_act": "gelu"}""", "hidden_act")]
-    public void UnsupportedConfigNamesFileAndField(string json, string field)
+    public void Unsupported_config_names_file_and_field(string json, string field)
     {
         var path = Path.Combine(dir, "config.json");
         File.WriteAllText(path, json);
@@ -55,7 +55,7 @@ public class BadModelInputTests(Stories15MFixture fixture) : IDisposable
     }
 
     [Fact]
-    public void SlidingWindowIsIgnoredWithANote()
+    public void Sliding_window_is_ignored_with_a_note()
     {
         var path = Path.Combine(dir, "config.json");
         File.WriteAllText(path, """{"model_type": "mistral", "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 1, "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 10, "sliding_window": 4096, "eos_token_id": [2, 7]}""");
@@ -67,7 +67,7 @@ public class BadModelInputTests(Stories15MFixture fixture) : IDisposable
     }
 
     [Fact]
-    public void MissingWeightsNameTheFolder()
+    public void Missing_weights_name_the_folder()
     {
         File.WriteAllText(Path.Combine(dir, "config.json"), LlamaConfigJson.ToJson(Model.TinyConfigs.Base));
         var e = Assert.Throws<InputException>(() => ModelLoader.Load(dir));
@@ -75,7 +75,7 @@ public class BadModelInputTests(Stories15MFixture fixture) : IDisposable
     }
 
     [Fact]
-    public void UnknownModelNameIsAnInputError()
+    public void Unknown_model_name_is_an_input_error()
     {
         var e = Assert.Throws<InputException>(() => ModelLoader.Load("no-such-model-xyz"));
         Assert.Equal("model", e.Field);

@@ -14,7 +14,7 @@ public class HfFolderRoundTripTests : IDisposable
 
     [Theory]
     [MemberData(nameof(TinyConfigs.All), MemberType = typeof(TinyConfigs))]
-    public void WrittenFolderLoadsBackWithIdenticalLogits(string name)
+    public void Written_folder_loads_back_with_identical_logits(string name)
     {
         var config = TinyConfigs.Get(name);
         using var _ = no_grad();
@@ -35,7 +35,7 @@ public class HfFolderRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void ShardedCheckpointLoadsThroughItsIndex()
+    public void Sharded_checkpoint_loads_through_its_index()
     {
         var config = TinyConfigs.Get("gqa");
         using var _ = no_grad();
@@ -65,7 +65,7 @@ public class HfFolderRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void StateDictKeysAreHuggingFaceNames()
+    public void State_dict_keys_are_hugging_face_names()
     {
         using var model = new LlamaForCausalLM(TinyConfigs.Get("qwen2-bias-theta"));
         var keys = model.state_dict().Keys.ToHashSet();

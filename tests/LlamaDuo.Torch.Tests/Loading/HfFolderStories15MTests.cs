@@ -20,7 +20,7 @@ public class HfFolderStories15MTests(Stories15MFixture fixture) : IDisposable
     [Theory]
     [InlineData("float32")]
     [InlineData("bfloat16")]
-    public void Stories15MAsHfFolderGivesTheGoldenText(string storedDtype)
+    public void Stories15M_as_hf_folder_gives_the_golden_text(string storedDtype)
     {
         var dtype = storedDtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
         HfFolderWriter.Write(fixture.Model.Module, dir, dtype);

@@ -7,7 +7,7 @@ namespace LlamaDuo.Torch.Tests.Lora;
 public class LoraLinearTests
 {
     [Fact]
-    public void FreshAdapterReproducesBaseLogitsExactly()
+    public void Fresh_adapter_reproduces_base_logits_exactly()
     {
         using var model = TinyModels.Create();
         using var ids = TinyModels.Ids();
@@ -19,7 +19,7 @@ public class LoraLinearTests
     }
 
     [Fact]
-    public void UpdateIsAlphaOverRankTimesBAx()
+    public void Update_is_alpha_over_rank_times_B_ax()
     {
         using var linear = nn.Linear(6, 5, hasBias: true);
         var lora = new LoraLinear(linear, rank: 2, alpha: 6, dropout: 0);
@@ -32,7 +32,7 @@ public class LoraLinearTests
     }
 
     [Fact]
-    public void OneOptimiserStepChangesOnlyAdapterWeights()
+    public void One_optimiser_step_changes_only_adapter_weights()
     {
         using var model = TinyModels.Create();
         var baseBefore = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
@@ -60,7 +60,7 @@ public class LoraLinearTests
     }
 
     [Fact]
-    public void RankLargerThanTheLayerIsBadInput()
+    public void Rank_larger_than_the_layer_is_bad_input()
     {
         using var model = TinyModels.Create();
         var e = Assert.Throws<InputException>(() => LoraModel.Attach(model, new LoraSettings { Rank = 33 }));
@@ -68,7 +68,7 @@ public class LoraLinearTests
     }
 
     [Fact]
-    public void Bf16BaseStaysCloseToFp32AndKeepsAdaptersFp32()
+    public void Bf16_base_stays_close_to_fp32_and_keeps_adapters_fp32()
     {
         using var model = TinyModels.Create();
         using var ids = TinyModels.Ids();

@@ -17,7 +17,7 @@ public sealed class PeftAdapterTests : IDisposable
     static readonly LoraSettings Settings = new() { Rank = 4, Alpha = 8, Dropout = 0.05, Targets = ["q_proj", "v_proj", "down_proj"] };
 
     [Fact]
-    public void SaveThenLoadGivesTheSameLogits()
+    public void Save_then_load_gives_the_same_logits()
     {
         using var trained = TinyModels.Create();
         var adapters = LoraModel.Attach(trained, Settings);
@@ -36,7 +36,7 @@ public sealed class PeftAdapterTests : IDisposable
     }
 
     [Fact]
-    public void FilesFollowThePeftLayout()
+    public void Files_follow_the_peft_layout()
     {
         using var model = TinyModels.Create();
         LoraModel.Attach(model, Settings);
@@ -56,7 +56,7 @@ public sealed class PeftAdapterTests : IDisposable
     }
 
     [Fact]
-    public void MergedModelMatchesAdapterLogitsAndKeepsItsNames()
+    public void Merged_model_matches_adapter_logits_and_keeps_its_names()
     {
         using var model = TinyModels.Create();
         var names = model.state_dict().Keys.ToList();
@@ -74,7 +74,7 @@ public sealed class PeftAdapterTests : IDisposable
     }
 
     [Fact]
-    public void AdapterForAnotherShapeIsBadInput()
+    public void Adapter_for_another_shape_is_bad_input()
     {
         using var model = TinyModels.Create();
         LoraModel.Attach(model, Settings);
@@ -84,7 +84,7 @@ public sealed class PeftAdapterTests : IDisposable
     }
 
     [Fact]
-    public void SafetensorsRoundTripKeepsDtypesAndValues()
+    public void Safetensors_round_trip_keeps_dtypes_and_values()
     {
         Directory.CreateDirectory(dir);
         var path = Path.Combine(dir, "t.safetensors");

@@ -8,7 +8,7 @@ public class PaddedBatchTests
     [Theory]
     [InlineData("gqa")]
     [InlineData("qwen2-bias-theta")]
-    public void LeftPaddedBatchWithCacheMatchesEachPromptAlone(string name)
+    public void Left_padded_batch_with_cache_matches_each_prompt_alone(string name)
     {
         using var _ = no_grad();
         using var model = new LlamaForCausalLM(TinyConfigs.Get(name));

@@ -8,7 +8,7 @@ public class ReferenceParityTests
 {
     [Theory]
     [MemberData(nameof(TinyConfigs.All), MemberType = typeof(TinyConfigs))]
-    public void LogitsMatchAPlainFp64Reference(string name)
+    public void Logits_match_a_plain_fp64_reference(string name)
     {
         // Long enough that llama3 scaling's three frequency bands (original context 16 in the tiny config) matter.
         var config = TinyConfigs.Get(name) with { NumHiddenLayers = 2 };
@@ -31,7 +31,7 @@ public class ReferenceParityTests
     }
 
     [Fact]
-    public void Llama3ScalingChangesTheOutput()
+    public void Llama3_scaling_changes_the_output()
     {
         using var _ = no_grad();
         var config = TinyConfigs.Get("llama3-scaling");

@@ -23,7 +23,7 @@ public class ReplaceProjectionTests
     }
 
     [Fact]
-    public void WrappersReplaceNamedProjectionsAndChangeTheOutput()
+    public void Wrappers_replace_named_projections_and_change_the_output()
     {
         using var _ = no_grad();
         using var model = new LlamaForCausalLM(TinyConfigs.Get("gqa"));
@@ -49,7 +49,7 @@ public class ReplaceProjectionTests
     }
 
     [Fact]
-    public void UnknownProjectionNameIsRejected()
+    public void Unknown_projection_name_is_rejected()
     {
         using var model = new LlamaForCausalLM(TinyConfigs.Base);
         Assert.Throws<ArgumentException>(() => model.ReplaceProjections(["qkv_proj"], (_, m) => m));

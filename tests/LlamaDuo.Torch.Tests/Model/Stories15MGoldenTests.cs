@@ -8,7 +8,7 @@ public class Stories15MGoldenTests(Stories15MFixture fixture)
     private const string Golden = ", there was a little girl named Lily. She loved to play outside in the sunshine.";
 
     [Fact]
-    public void GreedyWithCacheGivesTheKnownContinuation()
+    public void Greedy_with_cache_gives_the_known_continuation()
     {
         var m = fixture.Model;
         var prompt = m.Tokenizer.Encode("Once upon a time", addBos: true);
@@ -29,7 +29,7 @@ public class Stories15MGoldenTests(Stories15MFixture fixture)
     }
 
     [Fact]
-    public void CachedDecodingMatchesFullRecompute()
+    public void Cached_decoding_matches_full_recompute()
     {
         var m = fixture.Model;
         var ids = m.Tokenizer.Encode("Once upon a time, there was a dog", addBos: true).Select(i => (long)i).ToArray();

@@ -15,7 +15,7 @@ public class MemoryPlanTests
     };
 
     [Fact]
-    public void CheckpointingTurnsOnWhenTheRunWouldNotFitWithoutIt()
+    public void Checkpointing_turns_on_when_the_run_would_not_fit_without_it()
     {
         var config = BenchShapes.Qwen25_05B.Config;
         var roomy = MemoryPlan.Create(config, QwenLoraAll with { MemoryLimitGb = 200 }, ScalarType.Float32, 512, availableBytes: null);
@@ -28,7 +28,7 @@ public class MemoryPlanTests
     }
 
     [Fact]
-    public void AFullFineTuneThatCannotFitIsRefusedWithTheEstimateAndWhatWouldFit()
+    public void A_full_fine_tune_that_cannot_fit_is_refused_with_the_estimate_and_what_would_fit()
     {
         var full = QwenLoraAll with { Method = TrainMethod.Full, MemoryLimitGb = 6 };
         var e = Assert.Throws<InputException>(() =>
@@ -40,7 +40,7 @@ public class MemoryPlanTests
     }
 
     [Fact]
-    public void TheBudgetDefaultsToNinetyPercentOfWhatIsAvailable()
+    public void The_budget_defaults_to_ninety_percent_of_what_is_available()
     {
         var plan = MemoryPlan.Create(BenchShapes.Qwen25_05B.Config, QwenLoraAll, ScalarType.Float32, 512, availableBytes: 10e9);
         Assert.Equal(9e9, plan.BudgetBytes!.Value, 3);
@@ -50,7 +50,7 @@ public class MemoryPlanTests
     }
 
     [Fact]
-    public void TheTrainerRefusesBeforeWritingAnything()
+    public void The_trainer_refuses_before_writing_anything()
     {
         using var student = TinyStudent.Create();
         var outDir = Path.Combine(Path.GetTempPath(), $"llamaduo-memory-refusal-{Guid.NewGuid():N}");

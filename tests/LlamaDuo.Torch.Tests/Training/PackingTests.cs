@@ -31,7 +31,7 @@ public class PackingTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void PackedLossAndGradientsEqualTheUnpackedOnes(bool checkpointing)
+    public void Packed_loss_and_gradients_equal_the_unpacked_ones(bool checkpointing)
     {
         using var model = TinyModels.Create();
         var adapters = LoraModel.Attach(model, new LoraSettings { Rank = 4, Alpha = 8, Dropout = 0, Targets = LoraSettings.AllTargets }, init: new TorchSharp.torch.Generator(3));
@@ -54,7 +54,7 @@ public class PackingTests
     }
 
     [Fact]
-    public void EveryExampleLandsInExactlyOneRowWithinCapacity()
+    public void Every_example_lands_in_exactly_one_row_within_capacity()
     {
         var examples = Examples(1, 30, 3, 17, 8, 8, 25, 2, 40, 11, 6);
         var rows = SequencePacker.Pack(examples, capacity: 40);

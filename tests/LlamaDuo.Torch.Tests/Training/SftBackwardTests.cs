@@ -68,7 +68,7 @@ public class SftBackwardTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void LoraStepMatchesThePlainPassWithAndWithoutCheckpointing(bool checkpointing)
+    public void Lora_step_matches_the_plain_pass_with_and_without_checkpointing(bool checkpointing)
     {
         var dropout = new Generator(21);
         using var model = Lora(dropout);
@@ -85,7 +85,7 @@ public class SftBackwardTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void FullFineTuningOfATiedModelMatchesThePlainPass(bool checkpointing)
+    public void Full_fine_tuning_of_a_tied_model_matches_the_plain_pass(bool checkpointing)
     {
         using var model = TinyModels.Create(tied: true);
         foreach (var p in model.parameters()) p.requires_grad = true;
@@ -99,7 +99,7 @@ public class SftBackwardTests
     }
 
     [Fact]
-    public void ChunkedLossEqualsTheWholeLossInValueAndGradients()
+    public void Chunked_loss_equals_the_whole_loss_in_value_and_gradients()
     {
         using var model = TinyModels.Create(tied: true);
         foreach (var p in model.parameters()) p.requires_grad = false;
@@ -122,7 +122,7 @@ public class SftBackwardTests
     }
 
     [Fact]
-    public void FusedAttentionWithAMaskEqualsExplicitSoftmaxAttention()
+    public void Fused_attention_with_a_mask_equals_explicit_softmax_attention()
     {
         // The packed path hands SDPA a block-diagonal boolean mask; it must equal softmax(q k^T / sqrt(d) + mask) v.
         var gen = new Generator(6);

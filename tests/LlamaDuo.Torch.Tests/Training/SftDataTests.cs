@@ -19,7 +19,7 @@ public sealed class SftDataTests : IDisposable
     }
 
     [Fact]
-    public void ReadsMessagesAndPromptResponseRows()
+    public void Reads_messages_and_prompt_response_rows()
     {
         var path = WriteJsonl(
             """{"id":"a","messages":[{"role":"system","content":"s"},{"role":"user","content":"hi"},{"role":"assistant","content":"yo"}]}""",
@@ -39,7 +39,7 @@ public sealed class SftDataTests : IDisposable
     [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}", "messages", "no assistant turn")]
     [InlineData("{\"messages\":[{\"role\":\"bot\",\"content\":\"q\"}]}", "messages[0].role", "role must be")]
     [InlineData("not json", null, "not valid JSON")]
-    public void BadRowsNameFileLineAndField(string line, string? field, string message)
+    public void Bad_rows_name_file_line_and_field(string line, string? field, string message)
     {
         var path = WriteJsonl(line);
         var e = Assert.Throws<InputException>(() => SftJsonl.Read(path));
@@ -50,7 +50,7 @@ public sealed class SftDataTests : IDisposable
     }
 
     [Fact]
-    public void LossCoversAssistantTokensAndTheAppendedEos()
+    public void Loss_covers_assistant_tokens_and_the_appended_eos()
     {
         var encoder = new SftEncoder(new CharTokenizer(), PlainTemplate.Instance, 64, OverlongPolicy.Truncate);
         var row = encoder.Encode(ChatExample.FromPair("x", "abc", "de"));
@@ -61,7 +61,7 @@ public sealed class SftDataTests : IDisposable
     }
 
     [Fact]
-    public void OverlongRowsAreTruncatedOrDroppedAndCounted()
+    public void Overlong_rows_are_truncated_or_dropped_and_counted()
     {
         var rows = new[]
         {
@@ -79,7 +79,7 @@ public sealed class SftDataTests : IDisposable
     }
 
     [Fact]
-    public void LengthBucketsVisitEveryRowOncePerEpochAndDependOnlyOnSeedAndEpoch()
+    public void Length_buckets_visit_every_row_once_per_epoch_and_depend_only_on_seed_and_epoch()
     {
         var lengths = Enumerable.Range(0, 203).Select(i => i * 37 % 50 + 1).ToList();
         var epoch0 = LengthBuckets.ForEpoch(lengths, 8, seed: 1, epoch: 0);
@@ -94,7 +94,7 @@ public sealed class SftDataTests : IDisposable
     }
 
     [Fact]
-    public void CosineScheduleWarmsUpThenDecaysToZero()
+    public void Cosine_schedule_warms_up_then_decays_to_zero()
     {
         var s = new CosineSchedule(1e-3, TotalSteps: 100, WarmupRatio: 0.1);
         Assert.Equal(10, s.WarmupSteps);

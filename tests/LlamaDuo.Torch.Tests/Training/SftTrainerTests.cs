@@ -25,7 +25,7 @@ public sealed class SftTrainerTests : IDisposable
     }
 
     [Fact]
-    public void ResumeAfterACrashReproducesTheUninterruptedLosses()
+    public void Resume_after_a_crash_reproduces_the_uninterrupted_losses()
     {
         var data = TinyStudent.Data(40); // 40 rows, 2 held out -> 38: 5 batches of 4... per epoch
         TrainResult straight;
@@ -53,7 +53,7 @@ public sealed class SftTrainerTests : IDisposable
     }
 
     [Fact]
-    public void TwoRunsWithTheSameSeedGiveTheSameLosses()
+    public void Two_runs_with_the_same_seed_give_the_same_losses()
     {
         var data = TinyStudent.Data(40);
         TrainResult first, second;
@@ -65,7 +65,7 @@ public sealed class SftTrainerTests : IDisposable
     }
 
     [Fact]
-    public void LossFallsAndOnlyTheAdapterIsWritten()
+    public void Loss_falls_and_only_the_adapter_is_written()
     {
         using var student = TinyStudent.Create();
         var result = SftTrainer.Train(student, TinyStudent.Data(40), Quick with { Epochs = 4 }, Path.Combine(root, "run"));
@@ -81,7 +81,7 @@ public sealed class SftTrainerTests : IDisposable
     }
 
     [Fact]
-    public void FullFineTuningTrainsEveryWeightAndWritesAHuggingFaceFolder()
+    public void Full_fine_tuning_trains_every_weight_and_writes_a_hugging_face_folder()
     {
         using var student = TinyStudent.Create();
         var before = student.Module.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
@@ -96,7 +96,7 @@ public sealed class SftTrainerTests : IDisposable
     }
 
     [Fact]
-    public void ANewRoundStartsFromThePreviousRoundsAdapter()
+    public void A_new_round_starts_from_the_previous_rounds_adapter()
     {
         var data = TinyStudent.Data(40);
         TrainResult first;
@@ -116,7 +116,7 @@ public sealed class SftTrainerTests : IDisposable
     }
 
     [Fact]
-    public void BadInputIsRefusedBeforeAnythingIsWritten()
+    public void Bad_input_is_refused_before_anything_is_written()
     {
         using var student = TinyStudent.Create();
         var empty = Path.Combine(root, "empty");
@@ -129,7 +129,7 @@ public sealed class SftTrainerTests : IDisposable
     }
 
     [Fact]
-    public void ResumingAnotherRunsFolderIsRefusedAndLeavesItUntouched()
+    public void Resuming_another_runs_folder_is_refused_and_leaves_it_untouched()
     {
         var run = Path.Combine(root, "run");
         using (var student = TinyStudent.Create())

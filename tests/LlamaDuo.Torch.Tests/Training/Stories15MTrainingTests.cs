@@ -41,7 +41,7 @@ public sealed class Stories15MTrainingTests(ITestOutputHelper output) : IDisposa
     }
 
     [Fact]
-    public void LearnsToNameTheStorysCharacter()
+    public void Learns_to_name_the_storys_character()
     {
         using var student = LoadStories();
         var train = NamedCharacterStories.Make(96, seed: 1);
@@ -62,7 +62,7 @@ public sealed class Stories15MTrainingTests(ITestOutputHelper output) : IDisposa
     }
 
     [Fact]
-    public void FirstLossesOnAFixedSeedMatchRecordedValues()
+    public void First_losses_on_a_fixed_seed_match_recorded_values()
     {
         using var student = LoadStories();
         var options = Recipe with { MaxSteps = 3, Dtype = TrainDtype.Float32, LogEvery = 1 };
