@@ -105,12 +105,18 @@ public class RetryTests
     [Fact]
     public async Task Cancelling_a_request_on_the_wire_stops_it_without_a_retry_or_a_ledger_failure()
     {
-        using var stub = new StubServer((_, _) => OpenAiReplies.Ok() with { DelayMs = 5000 });
+        // Cancelled 300 ms after the request reached the server, not after the test started: on a loaded machine the
+        // first request can take longer than that to arrive, and then nothing would be on the wire to cancel.
+        using var cancel = new CancellationTokenSource();
+        using var stub = new StubServer((_, _) =>
+        {
+            cancel.CancelAfter(TimeSpan.FromMilliseconds(300));
+            return OpenAiReplies.Ok() with { DelayMs = 5000 };
+        });
         using var client = Client(stub, timeoutS: 30);
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var clock = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.Chat.GetResponseAsync("hi", cancellationToken: cancel.Token));
-        Assert.InRange(clock.Elapsed.TotalSeconds, 0.25, 3);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.25, 4.5); // well under the 5 s reply
         Assert.Single(stub.Requests);
         Assert.Empty(client.Ledger.Entries); // cancelled, not failed
     }
@@ -118,12 +124,17 @@ public class RetryTests
     [Fact]
     public async Task Cancelling_during_a_retry_after_wait_ends_the_wait()
     {
-        using var stub = new StubServer((_, _) => OpenAiReplies.Error(429, "rate_limit_error", new Dictionary<string, string> { ["Retry-After"] = "20" }));
+        // Cancelled 500 ms after the first request reached the server (see above), so the cancel lands in the 20 s wait.
+        using var cancel = new CancellationTokenSource();
+        using var stub = new StubServer((_, _) =>
+        {
+            cancel.CancelAfter(TimeSpan.FromMilliseconds(500));
+            return OpenAiReplies.Error(429, "rate_limit_error", new Dictionary<string, string> { ["Retry-After"] = "20" });
+        });
         using var client = Client(stub);
-        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
         var clock = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.Chat.GetResponseAsync("hi", cancellationToken: cancel.Token));
-        Assert.InRange(clock.Elapsed.TotalSeconds, 0.45, 5);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.45, 10); // far from the 20 s Retry-After
         Assert.Single(stub.Requests);
     }
 

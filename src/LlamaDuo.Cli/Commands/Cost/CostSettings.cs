@@ -1,19 +1,12 @@
 using System.ComponentModel;
+using LlamaDuo.Cli.Commands.Runs;
 using Spectre.Console.Cli;
 
 namespace LlamaDuo.Cli.Commands.Cost;
 
 /// <summary>Options of `llamaduo cost RUN`; defaults are documented in docs/cost.md.</summary>
-internal sealed class CostSettings : CommandSettings
+internal sealed class CostSettings : RunArgumentSettings
 {
-    [CommandArgument(0, "<RUN>")]
-    [Description("A run folder, or a run id under --root.")]
-    public string Run { get; init; } = "";
-
-    [CommandOption("--root <DIR>")]
-    [Description("Folder that holds the run folders, for a run given by id (default ./runs).")]
-    public string Root { get; init; } = LlamaDuo.Pipeline.Runs.RunIndex.DefaultRoot;
-
     [CommandOption("--requests-per-day <N>")]
     [Description("Daily volumes for the 12-month table (repeat the option); the first two are light and heavy. Default 1000 and 10000.")]
     public long[] RequestsPerDay { get; init; } = [];
