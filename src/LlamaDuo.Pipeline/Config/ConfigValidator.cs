@@ -8,7 +8,7 @@ namespace LlamaDuo.Pipeline.Config;
 internal static class ConfigValidator
 {
     static readonly string[] Statistics = ["mean", "median"];
-    static readonly string[] ExportFormats = ["safetensors", "gguf", "peft", "ollama"];
+    static readonly string[] ExportFormats = [.. Export.ModelExport.RunFormats.Select(f => f.Name)];
     static readonly HashSet<string> Quants = new(LlamaDuo.LlamaCpp.Export.GgufQuants.Names, StringComparer.OrdinalIgnoreCase); // q4_k_m = Q4_K_M
 
     public static void Check(LlamaDuoConfig c, string file, IReadOnlyDictionary<string, int> lines)

@@ -70,6 +70,12 @@ public static class ModelExport
     /// <summary>Every format this build writes, in the order `llamaduo export` lists them.</summary>
     public static readonly IReadOnlyList<ExportFormat> All = [Gguf, Safetensors, Peft, Ollama, LoraGguf];
 
+    /// <summary>
+    /// What the config's <c>export.formats</c> may name: the formats of a finished run. <see cref="LoraGguf"/> is the
+    /// <c>export</c> command's (an adapter for a llama.cpp user's own base), not a run's.
+    /// </summary>
+    public static readonly IReadOnlyList<ExportFormat> RunFormats = [Safetensors, Gguf, Peft, Ollama];
+
     /// <summary>The format's names, for messages and config checks.</summary>
     public static IReadOnlyList<string> Formats => [.. All.Select(f => f.Name)];
 

@@ -17,6 +17,17 @@ public class ModelExportTests
     }
 
     [Fact]
+    public void The_config_accepts_the_registry_run_formats_and_names_the_key_for_any_other()
+    {
+        foreach (var format in ModelExport.RunFormats)
+            Assert.Equal([format.Name], LlamaDuo.Pipeline.Config.LlamaDuoConfig.Parse($"data:\n  path: rows.jsonl\nexport:\n  formats: [{format.Name}]\n").Export.Formats);
+        var e = Assert.Throws<InputException>(() =>
+            LlamaDuo.Pipeline.Config.LlamaDuoConfig.Parse("data:\n  path: rows.jsonl\nexport:\n  formats: [lora-gguf]\n", "cfg.yaml"));
+        Assert.Equal(("export.formats", "lora-gguf"), (e.Field, e.Value));
+        Assert.Contains("safetensors, gguf, peft, ollama", e.Message);
+    }
+
+    [Fact]
     public void A_run_keeps_each_format_where_earlier_runs_did()
     {
         Assert.Equal(["model.gguf", "hf", "adapter", "", "adapter.gguf"], ModelExport.All.Select(f => f.InRunExport));
