@@ -98,6 +98,14 @@ public static class LlamaCppInference
     /// The infer stage's decoding on llama.cpp (also what `bench generate --shape` times): inference.k samples of each
     /// conversation, max(inference.batch_size, k) sequences of prompt + max_new_tokens decoded together in one
     /// <see cref="LlamaCppBatchScheduler"/>. Result [p][k] answers conversation p with sample k.
+    /// <para>
+    /// The KV cache is llama.cpp's default (fp16, flash attention as llama.cpp decides), not the exact fp32 cache that
+    /// `serve` keeps for concurrent clients. A rerun still writes the same texts: every conversation is queued at once,
+    /// so which sequences share each decode depends only on the inputs and the drawn tokens, and llama.cpp's CPU
+    /// kernels give the same logits for the same batch. What the fp16 cache gives up is that a seeded answer here
+    /// equals the same request sent alone (37-39 of 64 instead of 62-63), which the stage does not need; the exact
+    /// cache cost 5% of the stage's tokens/s at 256 new tokens at the Qwen2.5-0.5B shape, more at longer answers.
+    /// </para>
     /// </summary>
     public static async Task<IReadOnlyList<IReadOnlyList<ChatResponse>>> AnswerAsync(LlamaCppModel model, IChatTemplate template,
         IReadOnlyList<IReadOnlyList<ChatMessage>> conversations, Config.InferenceOptions inf, int round, CancellationToken ct)
@@ -105,7 +113,7 @@ public static class LlamaCppInference
         using var probe = new LlamaCppChatClient(model, template);
         int longest = conversations.Max(c => probe.PromptTokens(c).Count);
         int slotLength = Math.Max(Math.Min(model.TrainedContextLength, longest + inf.MaxNewTokens), longest + 1);
-        using var scheduler = new LlamaCppBatchScheduler(model, slots: Math.Max(inf.BatchSize, inf.K), slotLength);
+        using var scheduler = new LlamaCppBatchScheduler(model, slots: Math.Max(inf.BatchSize, inf.K), slotLength, exactCache: false);
         using var client = new LlamaCppChatClient(model, template, scheduler: scheduler);
         return await client.GetResponsesAsync(conversations, conversations.Select((_, p) =>
             (IReadOnlyList<ChatOptions>)Enumerable.Range(0, inf.K).Select(k => ChatClientGeneration.Options(inf, round, p * inf.K + k)).ToList()).ToList(), ct);

@@ -42,6 +42,27 @@ public sealed class SharedPrefillTests(Stories15MFixture fixture)
     }
 
     [Fact]
+    public async Task With_llama_cpp_s_default_cache_the_same_groups_queued_at_once_give_the_same_texts_on_a_rerun()
+    {
+        // What the infer stage relies on (it uses the fp16 cache): all groups are queued in one call, so the decodes'
+        // composition depends only on the inputs and the drawn tokens, and a rerun (resume) writes the same answers.
+        using var model = LlamaCppModel.Load(fixture.GgufPath(GgufQuant.F32));
+        string[] texts = ["Lily and Ben went to the park. They saw", "Tom had a red ball", "Once upon a time"];
+        async Task<List<string>> Run()
+        {
+            using var scheduler = new LlamaCppBatchScheduler(model, slots: 5, slotLength: 256, exactCache: false);
+            var groups = texts.Select((t, p) => ((IReadOnlyList<int>)model.Tokenize(t, model.AddsBos),
+                (IReadOnlyList<LlamaCppRequest>)Enumerable.Range(0, 4).Select(k => Sampled(seed: 10 * p + k)).ToList())).ToList();
+            var answers = scheduler.SubmitGroups(groups);
+            return (await Task.WhenAll(answers.SelectMany(g => g))).Select(c => c.Text).ToList();
+        }
+        var first = await Run();
+        var second = await Run();
+        Assert.True(first.Distinct().Count() >= 10, "twelve seeds should give different stories: " + string.Join(" | ", first));
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
     public async Task Groups_of_different_prompts_run_side_by_side_and_each_sample_keeps_its_own_options()
     {
         using var model = LlamaCppModel.Load(fixture.GgufPath(GgufQuant.F32));

@@ -40,10 +40,15 @@ internal sealed class BenchGenerateCommand : Command<BenchGenerateCommand.Settin
         [Description("With --shape: samples per prompt (default 4, the paper's K).")]
         public int K { get; init; } = 4;
 
+        [CommandOption("--stage-only")]
+        [Description("With --shape: time only the infer stage against llama.cpp's batched generation (no torch, no batch-1 runs), e.g. for --tokens 1024.")]
+        public bool StageOnly { get; init; }
+
         public override Spectre.Console.ValidationResult Validate() =>
             Shape is not null && Tokens is < 1 or > 1024 ? Spectre.Console.ValidationResult.Error("--tokens must be between 1 and 1024")
             : Shape is null && Tokens is < 1 or > 200 ? Spectre.Console.ValidationResult.Error("--tokens must be between 1 and 200 (stories15M's context is 256)")
             : K is < 1 or > 16 ? Spectre.Console.ValidationResult.Error("--samples must be between 1 and 16")
+            : StageOnly && Shape is null ? Spectre.Console.ValidationResult.Error("--stage-only needs --shape")
             : B1Prompts is < 1 or > 8 ? Spectre.Console.ValidationResult.Error("--b1-prompts must be between 1 and 8")
             : Spectre.Console.ValidationResult.Success();
     }
@@ -56,7 +61,7 @@ internal sealed class BenchGenerateCommand : Command<BenchGenerateCommand.Settin
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Shape is { } shape) return ShapeGenerateBench.Run(shape, settings.Quick, settings.Tokens, settings.K, cancellationToken);
+        if (settings.Shape is { } shape) return ShapeGenerateBench.Run(shape, settings.Quick, settings.Tokens, settings.K, settings.StageOnly, cancellationToken);
         int tokens = settings.Tokens ?? (settings.Quick ? 48 : 128);
         int b1Prompts = settings.B1Prompts ?? (settings.Quick ? 2 : 8);
         using var model = ModelLoader.Load("stories15m", log: Console.Error);

@@ -33,7 +33,7 @@ static class ShapeGenerateBench
         "The museum's new exhibition brings together maps drawn over five centuries. Early maps show sea monsters in the empty oceans; later ones replace them with careful soundings of depth. The curators argue that the change shows not only better instruments but a new attitude: what was unknown became something to be measured rather than feared.",
     ];
 
-    public static int Run(string shapeName, bool quick, int? tokensOption, int k, CancellationToken ct)
+    public static int Run(string shapeName, bool quick, int? tokensOption, int k, bool stageOnly, CancellationToken ct)
     {
         var shape = BenchShapes.Find(shapeName, "--shape");
         int tokens = tokensOption ?? (quick ? 32 : 128);
@@ -56,22 +56,7 @@ static class ShapeGenerateBench
                 $"{tokens} new tokens per sequence, K = {k}, {prompts} prompts of {ids.Min(p => p.Count)}-{ids.Max(p => p.Count)} tokens, " +
                 $"{Environment.ProcessorCount} cores; base GGUF written in {exportSeconds:F1} s; tokenizer: {shape.TokenizerNote}");
 
-            var torch = new TextGenerator(model);
-            var greedy = new GenerationOptions { MaxNewTokens = tokens, MaxBatchSize = k };
-            var sampled = greedy with { Temperature = 0.8f, Seed = 1, SamplesPerPrompt = k };
-            var request = new LlamaCppRequest(tokens, new LlamaCppSampling());
-            torch.Generate([ids[0]], greedy with { MaxNewTokens = 2 }, ct: ct); // warm-up
-            var torchB1 = Measure(() => torch.Generate([ids[0]], greedy, ct: ct).Sum(r => r.CompletionTokens));
-            var torchBk = Measure(() => torch.Generate([ids[0]], sampled, ct: ct).Sum(r => r.CompletionTokens));
-            double llamaB1, llamaBk;
-            using (var one = new LlamaCppGenerator(llama, ids[0].Count + tokens + 1, 1))
-            using (var many = new LlamaCppGenerator(llama, ids[0].Count + tokens + 1, k))
-            {
-                one.Generate([ids[0]], request with { MaxNewTokens = 2 }, ct: ct);
-                llamaB1 = Measure(() => one.Generate([ids[0]], request, ct: ct).Sum(c => c.Tokens.Count)).Tps;
-                llamaBk = Measure(() => many.Generate(Enumerable.Repeat(ids[0], k).ToList(),
-                    request with { Sampling = new LlamaCppSampling(0.8f, Seed: 1) }, ct: ct).Sum(c => c.Tokens.Count)).Tps;
-            }
+            (double TorchB1, double TorchBk, double LlamaB1, double LlamaBk)? side = stageOnly ? null : TorchAndBatchOne(model, llama, ids[0], tokens, k, ct);
 
             // The infer stage's path against llama.cpp's plain batched loop: same prompts x K, same sequences per decode.
             var inference = new InferenceOptions { K = k, MaxNewTokens = tokens, Temperature = 0.8, BatchSize = Math.Max(8, k) };
@@ -80,22 +65,46 @@ static class ShapeGenerateBench
             var stage = Measure(() => LlamaCppInference.AnswerAsync(llama, model.Template, conversations, inference, round: 0, ct)
                 .GetAwaiter().GetResult().Sum(p => p.Sum(r => (int)(r.Usage?.OutputTokenCount ?? 0))));
 
-            Console.Error.WriteLine($"  torch      b1 {torchB1.Tps,7:F1} tok/s   b{k} {torchBk.Tps,7:F1} tok/s (K samples of one prompt)");
-            Console.Error.WriteLine($"  llama.cpp  b1 {llamaB1,7:F1} tok/s   b{k} {llamaBk,7:F1} tok/s");
+            if (side is { } o)
+            {
+                Console.Error.WriteLine($"  torch      b1 {o.TorchB1,7:F1} tok/s   b{k} {o.TorchBk,7:F1} tok/s (K samples of one prompt)");
+                Console.Error.WriteLine($"  llama.cpp  b1 {o.LlamaB1,7:F1} tok/s   b{k} {o.LlamaBk,7:F1} tok/s");
+            }
             Console.Error.WriteLine($"  infer stage on llama.cpp {stage.Tps,7:F1} tok/s vs llama.cpp batched reference {reference.Tps,7:F1} tok/s " +
                 $"({prompts} prompts x K = {k}, {slots} sequences per decode, {stage.Tokens} vs {reference.Tokens} tokens)");
             Console.Error.WriteLine($"  load average now {File.ReadAllText("/proc/loadavg").Split(' ')[0]} on {Environment.ProcessorCount} cores");
+            var sides = side is { } b ? string.Create(CultureInfo.InvariantCulture,
+                $"torch_b1_tps={b.TorchB1:F2} torch_bk_tps={b.TorchBk:F2} llamacpp_b1_tps={b.LlamaB1:F2} llamacpp_bk_tps={b.LlamaBk:F2} " +
+                $"llamacpp_over_torch_b1={b.LlamaB1 / b.TorchB1:F2} llamacpp_over_torch_bk={b.LlamaBk / b.TorchBk:F2} ") : "";
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"shape={shape.Name} k={k} new_tokens={tokens} torch_b1_tps={torchB1.Tps:F2} torch_bk_tps={torchBk.Tps:F2} " +
-                $"llamacpp_b1_tps={llamaB1:F2} llamacpp_bk_tps={llamaBk:F2} llamacpp_over_torch_b1={llamaB1 / torchB1.Tps:F2} " +
-                $"llamacpp_over_torch_bk={llamaBk / torchBk.Tps:F2} stage_tps={stage.Tps:F2} reference_tps={reference.Tps:F2} " +
-                $"stage_over_reference={stage.Tps / reference.Tps:F2}"));
+                $"shape={shape.Name} k={k} new_tokens={tokens} {sides}stage_tps={stage.Tps:F2} reference_tps={reference.Tps:F2} " +
+                $"stage_over_reference={stage.Tps / reference.Tps:F2} load_avg={File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
             return 0;
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>Our TorchSharp engine and llama.cpp on one prompt, at batch 1 (greedy) and K samples (sampled), tokens/s each.</summary>
+    static (double TorchB1, double TorchBk, double LlamaB1, double LlamaBk) TorchAndBatchOne(Torch.Loading.StudentModel model, LlamaCppModel llama,
+        IReadOnlyList<int> prompt, int tokens, int k, CancellationToken ct)
+    {
+        var torch = new TextGenerator(model);
+        var greedy = new GenerationOptions { MaxNewTokens = tokens, MaxBatchSize = k };
+        var sampled = greedy with { Temperature = 0.8f, Seed = 1, SamplesPerPrompt = k };
+        var request = new LlamaCppRequest(tokens, new LlamaCppSampling());
+        torch.Generate([prompt], greedy with { MaxNewTokens = 2 }, ct: ct); // warm-up
+        var torchB1 = Measure(() => torch.Generate([prompt], greedy, ct: ct).Sum(r => r.CompletionTokens));
+        var torchBk = Measure(() => torch.Generate([prompt], sampled, ct: ct).Sum(r => r.CompletionTokens));
+        using var one = new LlamaCppGenerator(llama, prompt.Count + tokens + 1, 1);
+        using var many = new LlamaCppGenerator(llama, prompt.Count + tokens + 1, k);
+        one.Generate([prompt], request with { MaxNewTokens = 2 }, ct: ct);
+        var llamaB1 = Measure(() => one.Generate([prompt], request, ct: ct).Sum(c => c.Tokens.Count)).Tps;
+        var llamaBk = Measure(() => many.Generate(Enumerable.Repeat(prompt, k).ToList(),
+            request with { Sampling = new LlamaCppSampling(0.8f, Seed: 1) }, ct: ct).Sum(c => c.Tokens.Count)).Tps;
+        return (torchB1.Tps, torchBk.Tps, llamaB1, llamaBk);
     }
 
     /// <summary>llama.cpp's plain batched generation: K copies of each prompt, <paramref name="slots"/> sequences per context, chunk after chunk.</summary>
