@@ -78,9 +78,8 @@ public sealed class LoraLinear : nn.Module<Tensor, Tensor>
         using var down = nn.functional.linear(dropped, lora_A);     // [..., r]
         using var up = nn.functional.linear(down, lora_B);          // [..., out]
         if (up.dtype == y.dtype) return y.add_(up, Scale);          // one fused pass, in place: the base's backward never reads its output
-        using var delta = up.mul(Scale);
-        using var deltaInX = delta.to(y.dtype);
-        using (y) return y.add(deltaInX);
+        using var upInX = up.to(y.dtype);                           // bf16 activations: the fp32 update rounded once
+        return y.add_(upInX, Scale);
     }
 
     Tensor DropOut(Tensor h)

@@ -54,7 +54,8 @@ internal static class ChunkedLoss
 
     static Tensor ChunkLoss(LlamaForCausalLM model, Tensor hidden, Tensor targets)
     {
-        using var logits = model.Head(hidden);                              // [n, V]
+        using var input = hidden.to(model.DType);                           // bf16 activations meet the fp32 head
+        using var logits = model.Head(input);                               // [n, V]
         using var logits32 = logits.to(ScalarType.Float32);
         return nn.functional.cross_entropy(logits32, targets, reduction: nn.Reduction.Sum);
     }

@@ -11,8 +11,17 @@ namespace LlamaDuo.Torch.Training;
 /// The budget is training.memory_limit_gb when set, else what this process already holds (the loaded model and the
 /// runtime, which the estimate counts too) plus 90% of the memory still available when the run starts.
 /// </summary>
-internal sealed record MemoryPlan(bool Checkpointing, MemoryEstimate Estimate, double? BudgetBytes, string Reason)
+internal sealed record MemoryPlan(bool Checkpointing, MemoryEstimate Estimate, double? BudgetBytes, string Reason, bool KeepFreedMemory = false)
 {
+    /// <summary>
+    /// Resident size with freed memory kept for reuse (<see cref="NativeHeap.KeepFreedMemory"/>) over the estimate:
+    /// glibc's heap fragments, so the resident size settles above what the step holds at once. Measured at the
+    /// Qwen2.5-0.5B shape (LoRA q,k,v,o, batch 8 x 512, bf16 base): 15.7 GB against an estimate of 14.1 (1.11; the
+    /// live peak with every large block returned was 9.8). With fp32 activations it was 22.0 against 14.8 (1.49), so
+    /// memory is kept only for bf16 activations.
+    /// </summary>
+    public const double ReuseFactor = 1.2;
+
     /// <summary>Plans <paramref name="options"/> on a model of shape <paramref name="c"/> whose longest row is <paramref name="length"/> tokens.</summary>
     public static MemoryPlan Create(LlamaConfig c, TrainOptions options, ScalarType baseDtype, int length, double? availableBytes, double residentBytes = 0)
     {
@@ -31,7 +40,17 @@ internal sealed record MemoryPlan(bool Checkpointing, MemoryEstimate Estimate, d
             _ => (true, $"on (auto: {Gb(off.Total)} GB without it exceeds the {Gb(budget)} GB budget)"),
         };
         var chosen = ckpt ? on : off;
-        if (Fits(chosen)) return new MemoryPlan(ckpt, chosen, budget, why);
+        if (Fits(chosen))
+        {
+            // Keeping freed memory saves a page fault per page of every large tensor (~1.6x faster bf16 LoRA steps here).
+            var reuse = ReuseFactor * chosen.Total;
+            var keep = baseDtype == ScalarType.BFloat16 && options.Method == TrainMethod.Lora && (budget is null || reuse <= budget);
+            var heap = baseDtype != ScalarType.BFloat16 || options.Method != TrainMethod.Lora
+                ? "freed memory returned to the system (fp32 activations fragment the heap too much to keep it)"
+                : keep ? $"freed memory kept for reuse (x{ReuseFactor:F1} = {Gb(reuse)} GB fits)"
+                : $"freed memory returned to the system (keeping it, x{ReuseFactor:F1} = {Gb(reuse)} GB, would exceed the budget; slower steps)";
+            return new MemoryPlan(ckpt, chosen, budget, $"{why}; {heap}", keep);
+        }
 
         var fixes = new List<string>();
         if (!ckpt && Fits(on)) fixes.Add($"training.checkpointing: on ({Gb(on.Total)} GB)");

@@ -17,6 +17,7 @@ namespace LlamaDuo.Torch.Training;
 /// accumulated micro-batch).</item>
 /// </list>
 /// Attention is TorchSharp's fused scaled_dot_product_attention, which on CPU keeps no [B, H, T, T] probabilities.
+/// Activations are in the projections' dtype (<see cref="ActivationDtype"/>); the head and loss run in fp32.
 /// </summary>
 internal static class SftBackward
 {
@@ -27,12 +28,13 @@ internal static class SftBackward
     public static double Run(LlamaForCausalLM model, SftBatch batch, double scale, bool checkpointing, Generator? dropout = null)
     {
         using var positions = batch.PositionIds?.alias() ?? DefaultPositions(batch.InputIds);   // [B, T]
-        var (cos, signedSin) = model.Model.Angles(positions, model.DType);                    // [B, 1, T, D]
+        var dtype = ActivationDtype(model);
+        var (cos, signedSin) = model.Model.Angles(positions, dtype);                          // [B, 1, T, D]
         using var _c = cos;
         using var _s = signedSin;
         var layers = model.Layers;
         var mask = batch.Mask;                                                                 // [B, 1, T, T] or null (causal)
-        using var x0 = model.Model.Embed(batch.InputIds);                                      // [B, T, C]
+        using var x0 = Embed(model, batch.InputIds, dtype);                                    // [B, T, C]
         if (!checkpointing)
         {
             using var last = Layers(layers, x0, cos, signedSin, mask, keepInputs: null);
@@ -90,10 +92,11 @@ internal static class SftBackward
     {
         using var _ = no_grad();
         using var positions = batch.PositionIds?.alias() ?? DefaultPositions(batch.InputIds);   // [B, T]
-        var (cos, signedSin) = model.Model.Angles(positions, model.DType);                    // [B, 1, T, D]
+        var dtype = ActivationDtype(model);
+        var (cos, signedSin) = model.Model.Angles(positions, dtype);                          // [B, 1, T, D]
         using var _c = cos;
         using var _s = signedSin;
-        using var x0 = model.Model.Embed(batch.InputIds);                                      // [B, T, C]
+        using var x0 = Embed(model, batch.InputIds, dtype);                                    // [B, T, C]
         using var top = Layers(model.Layers, x0, cos, signedSin, batch.Mask, keepInputs: null);
         return model.Model.Norm(top);
     }
@@ -116,6 +119,26 @@ internal static class SftBackward
             x = next;
         }
         return x;
+    }
+
+    /// <summary>
+    /// The dtype the decoder layers compute in: the projections' dtype. On a bf16 frozen base (LoRA) that is bf16, so
+    /// the residual stream, attention and MLP activations are bf16 (RMSNorm and the LoRA update compute in fp32 and
+    /// round once), as Hugging Face trains a bf16 model; casting every projection's input and output between an fp32
+    /// stream and bf16 weights cost more than the bf16 GEMMs saved.
+    /// </summary>
+    internal static ScalarType ActivationDtype(LlamaForCausalLM model)
+    {
+        var projection = model.Layers[0].SelfAttn.Projection("q_proj");
+        if (projection is Lora.LoraLinear lora) projection = lora.BaseLayer;
+        return projection is Lora.FrozenLinear frozen ? frozen.DType : model.DType;
+    }
+
+    static Tensor Embed(LlamaForCausalLM model, Tensor inputIds, ScalarType dtype)
+    {
+        var x = model.Model.Embed(inputIds);                                                   // [B, T, C]
+        if (x.dtype == dtype) return x;
+        using (x) return x.to(dtype);
     }
 
     static Tensor DefaultPositions(Tensor inputIds)

@@ -31,7 +31,6 @@ public static class SftTrainer
     {
         // 1. Check settings and data; nothing is written until all of it is known to be usable.
         OpenMpWaits.PreferPassive();
-        NativeHeap.ReturnLargeBlocks();
         options.Validate();
         if (train.Count == 0) throw new InputException("no training examples (the data is empty)", field: "data");
         var device = ComputeDevice.Resolve(options.Device);
@@ -54,6 +53,7 @@ public static class SftTrainer
         var memory = MemoryPlan.Create(student.Config, options, baseDtype, longest,
             device.type == DeviceType.CPU ? MachineMemory.AvailableBytes() : null, MachineMemory.RssBytes());
         var checkpointing = memory.Checkpointing;
+        using var heap = memory.KeepFreedMemory ? NativeHeap.KeepFreedMemory() : NativeHeap.ReturnLargeBlocks();
         progress?.Report(TrainProgress.Message($"memory: estimated peak {memory.Estimate}; checkpointing {memory.Reason}"));
         var fingerprint = TrainFingerprint.Create(student, train, options, baseDtype, maxLength);
         var resumeFrom = TrainRunFolder.Prepare(outDir, options.Resume, fingerprint);

@@ -28,6 +28,25 @@ public class MemoryPlanTests
     }
 
     [Fact]
+    public void Freed_memory_is_kept_for_reuse_only_for_bf16_activations_and_only_when_the_fragmented_heap_fits()
+    {
+        var config = BenchShapes.Qwen25_05B.Config;
+        var qkvo = QwenLoraAll with { Lora = QwenLoraAll.Lora with { Targets = ["q_proj", "k_proj", "v_proj", "o_proj"] }, Checkpointing = CheckpointingMode.Off };
+        var roomy = MemoryPlan.Create(config, qkvo with { MemoryLimitGb = 100 }, ScalarType.BFloat16, 512, availableBytes: null);
+        Assert.True(roomy.KeepFreedMemory, roomy.Reason);
+        Assert.Contains("kept for reuse", roomy.Reason);
+
+        // Room for the estimate but not for the heap's fragmentation on top: memory goes back, the run still fits.
+        var gb = roomy.Estimate.Total / 1e9 * (1 + MemoryPlan.ReuseFactor) / 2;
+        var tight = MemoryPlan.Create(config, qkvo with { MemoryLimitGb = gb }, ScalarType.BFloat16, 512, availableBytes: null);
+        Assert.False(tight.KeepFreedMemory, tight.Reason);
+        Assert.Contains("would exceed the budget", tight.Reason);
+
+        var fp32 = MemoryPlan.Create(config, qkvo with { MemoryLimitGb = 100 }, ScalarType.Float32, 512, availableBytes: null);
+        Assert.False(fp32.KeepFreedMemory, fp32.Reason);
+    }
+
+    [Fact]
     public void A_full_fine_tune_that_cannot_fit_is_refused_with_the_estimate_and_what_would_fit()
     {
         var full = QwenLoraAll with { Method = TrainMethod.Full, MemoryLimitGb = 6 };

@@ -85,6 +85,37 @@ public class SftBackwardTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public void On_a_bf16_base_the_layers_compute_in_bf16_and_loss_and_adapter_gradients_stay_near_the_fp32_base_s(bool checkpointing)
+    {
+        using var batch = Batch();
+        (double Loss, Dictionary<string, Tensor> Grads, ScalarType Activations) Step(ScalarType baseDtype)
+        {
+            using var model = TinyModels.Create();
+            var adapters = LoraModel.Attach(model, AllLinear with { Dropout = 0 }, baseDtype, init: new Generator(11));
+            TinyModels.Perturb(adapters.Values.Select(a => a.B), 12);
+            model.train();
+            var loss = SftBackward.Run(model, batch, 0.25, checkpointing);
+            return (loss, Grads(model), SftBackward.ActivationDtype(model));
+        }
+        var fp32 = Step(ScalarType.Float32);
+        var bf16 = Step(ScalarType.BFloat16);
+
+        Assert.Equal(ScalarType.Float32, fp32.Activations);
+        Assert.Equal(ScalarType.BFloat16, bf16.Activations);
+        Assert.True(Math.Abs(bf16.Loss - fp32.Loss) < 0.01 * fp32.Loss, $"loss {bf16.Loss} on bf16 vs {fp32.Loss} on fp32");
+        Assert.Equal(fp32.Grads.Keys.Order(), bf16.Grads.Keys.Order());
+        foreach (var (name, expected) in fp32.Grads)
+        {
+            var actual = bf16.Grads[name];
+            Assert.Equal(ScalarType.Float32, actual.dtype); // the adapters and their gradients stay fp32
+            var relative = (actual - expected).norm().item<float>() / expected.norm().item<float>();
+            Assert.True(relative < 0.05, $"{name}: gradient differs by {relative:P1} of its norm on the bf16 base");
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public void Full_fine_tuning_of_a_tied_model_matches_the_plain_pass(bool checkpointing)
     {
         using var model = TinyModels.Create(tied: true);
