@@ -9,8 +9,8 @@ namespace LlamaDuo.Torch.Training;
 /// new [4096, 4864] fp32 tensor cost ~40 ms against ~6 ms to overwrite a resident one, and a layer's forward and
 /// backward ran 1.77 s with freed memory kept against 2.22 s with every large block its own mapping (bf16
 /// activations). <see cref="KeepFreedMemory"/> turns mappings off and heap trimming off, so a step reuses the pages
-/// the previous step freed; the heap fragments, so the resident size settles ~1.1x above the plan's estimate (see
-/// <see cref="MemoryPlan.ReuseFactor"/>; the plan keeps memory only when that fits). <see cref="ReturnLargeBlocks"/>
+/// the previous step freed; the heap fragments, so the resident size settles well above what a step holds (1.6x at
+/// the Qwen shape without checkpointing, more with it; the plan decides, see <see cref="MemoryPlan.ReuseFactor"/>). <see cref="ReturnLargeBlocks"/>
 /// pins the mmap threshold at 1 MB instead: every large tensor is its own mapping, returned when freed, and the
 /// resident size follows what the step holds. When the last training in the process ends, the settings go back to
 /// glibc's defaults and the free pages are returned to the system (malloc_trim).
