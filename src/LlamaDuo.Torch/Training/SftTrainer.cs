@@ -172,6 +172,7 @@ public static class SftTrainer
             TrainSeconds = state.TrainSeconds,
             ResumedFromStep = resumedFrom,
             Checkpointing = checkpointing,
+            KeptFreedMemory = memory.KeepFreedMemory,
             EstimatedPeakGb = memory.Estimate.Total / 1e9,
             PeakRssGb = MachineMemory.PeakRssBytes() / 1e9,
             LossHistory = state.LossHistory,

@@ -39,7 +39,9 @@ public sealed record TrainResult
     public int? ResumedFromStep { get; init; }
     /// <summary>Whether activation checkpointing ran (see <see cref="MemoryPlan"/>).</summary>
     public bool Checkpointing { get; init; }
-    /// <summary>The memory estimate made before the first step, GB.</summary>
+    /// <summary>Whether freed native memory was kept for reuse during the steps (see <see cref="MemoryPlan.KeepFreedMemory"/>).</summary>
+    public bool KeptFreedMemory { get; init; }
+    /// <summary>The memory estimate made before the first step, GB (with freed memory kept, the plan checked 1.2x of it).</summary>
     public double EstimatedPeakGb { get; init; }
     /// <summary>Peak resident memory of the process when training ended, GB (VmHWM; includes loading).</summary>
     public double PeakRssGb { get; init; }

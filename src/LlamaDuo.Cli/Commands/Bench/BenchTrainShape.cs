@@ -64,7 +64,7 @@ internal static class BenchTrainShape
             Console.Out.WriteLine(string.Create(inv,
                 $"shape={shape.Name} method={result.Method} targets={(method == TrainMethod.Lora ? string.Join(",", lora.Targets.Select(t => t.Replace("_proj", ""))) : "all")} " +
                 $"dtype={result.Dtype} checkpointing={(result.Checkpointing ? "on" : "off")} packing={(options.Packing ? "on" : "off")} batch={s.BatchSize} max_len={s.MaxLen} " +
-                $"tokens_per_s={tps:F1} mfu={mfu:F3} gemm_gflops={gemm:F0} peak_rss_gb={peakRss:F2} estimate_gb={result.EstimatedPeakGb:F2} " +
+                $"tokens_per_s={tps:F1} mfu={mfu:F3} gemm_gflops={gemm:F0} peak_rss_gb={peakRss:F2} estimate_gb={result.EstimatedPeakGb:F2} heap={(result.KeptFreedMemory ? "kept" : "returned")} " +
                 $"row_tokens={rowTokens:F0} tokens_per_packed_row={tokensPerRow:F0} hours_per_epoch_400={Hours(400):F2} hours_per_epoch_10000={Hours(10_000):F1} timed_steps={timed.Count} load_avg={Load()}"));
             return 0;
         }
