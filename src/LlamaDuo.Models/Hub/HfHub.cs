@@ -156,13 +156,17 @@ public sealed class HfHub : IDisposable
     }
 
     // Snapshots hold relative symlinks into blobs/, as huggingface_hub writes them; a copy where links are refused.
-    private static void Link(string blob, string target)
+    // The link (or copy) is made under a unique name and renamed over the target, so two processes linking the same
+    // file at once each leave a whole link and neither sees the other's half-made one.
+    internal static void Link(string blob, string target)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        if (File.Exists(target) || new FileInfo(target).LinkTarget is not null) File.Delete(target);
-        try { File.CreateSymbolicLink(target, Path.GetRelativePath(Path.GetDirectoryName(target)!, blob)); }
-        catch (IOException) { File.Copy(blob, target, overwrite: true); }
-        catch (UnauthorizedAccessException) { File.Copy(blob, target, overwrite: true); }
+        var folder = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(folder);
+        var temp = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        try { File.CreateSymbolicLink(temp, Path.GetRelativePath(folder, blob)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { File.Copy(blob, temp); }
+        try { File.Move(temp, target, overwrite: true); }
+        catch { File.Delete(temp); throw; }
     }
 
     private static string EscapePath(string file) => string.Join('/', file.Split('/').Select(Uri.EscapeDataString));

@@ -131,14 +131,42 @@ public sealed class HfHubTests : IDisposable
     }
 
     [Fact]
-    public async Task Two_clients_fetching_at_once_download_each_file_once()
+    public async Task Several_clients_fetching_at_once_download_each_file_once_and_link_it_whole()
     {
-        using var a = HfHub.FromEnvironment();
-        using var b = HfHub.FromEnvironment();
-        var folders = await Task.WhenAll(a.DownloadModelAsync("hf:tiny-org/tiny-llama"), b.DownloadModelAsync("hf:tiny-org/tiny-llama"));
-        Assert.Equal(folders[0], folders[1]);
+        // Six at once so that several reach the same snapshot link together (two made that race rare but real in CI).
+        var hubs = Enumerable.Range(0, 6).Select(_ => HfHub.FromEnvironment()).ToList();
+        string[] folders;
+        try { folders = await Task.WhenAll(hubs.Select(h => Task.Run(() => h.DownloadModelAsync("hf:tiny-org/tiny-llama")))); }
+        finally { hubs.ForEach(h => h.Dispose()); }
+        Assert.All(folders, f => Assert.Equal(folders[0], f));
+        Assert.Empty(Directory.EnumerateFiles(folders[0], "*.tmp", SearchOption.AllDirectories));
         Assert.Single(server.FileRequests, p => p.EndsWith("model.safetensors"));
         Assert.Equal(File.ReadAllBytes(Path.Combine(repoFolder, "model.safetensors")), File.ReadAllBytes(Path.Combine(folders[0], "model.safetensors")));
+    }
+
+    [Fact]
+    public void Linking_one_snapshot_file_from_many_threads_at_once_always_leaves_the_whole_file()
+    {
+        var blob = Path.Combine(root, "cache", "blobs-race", "abc");
+        Directory.CreateDirectory(Path.GetDirectoryName(blob)!);
+        File.WriteAllBytes(blob, Enumerable.Range(0, 4096).Select(i => (byte)i).ToArray());
+        var target = Path.Combine(root, "cache", "snapshot-race", "model.safetensors");
+        var failures = new System.Collections.Concurrent.ConcurrentBag<Exception>();
+        using var start = new Barrier(8);
+        var threads = Enumerable.Range(0, 8).Select(_ => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (int i = 0; i < 200; i++)
+            {
+                try { HfHub.Link(blob, target); Assert.Equal(4096, File.ReadAllBytes(target).Length); }
+                catch (Exception e) { failures.Add(e); }
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.Empty(failures);
+        Assert.Equal(File.ReadAllBytes(blob), File.ReadAllBytes(target));
+        Assert.Equal(["model.safetensors"], Directory.GetFiles(Path.GetDirectoryName(target)!).Select(Path.GetFileName));
     }
 
     [Fact]
