@@ -17,8 +17,8 @@ namespace LlamaDuo.LlamaCpp.Engine;
 /// picked (at most 152K x 1e-12 of the mass), which keeps the sort for top-k/top-p to the plausible candidates.
 /// <para>
 /// The weights exp((logit - best) / T) are computed over the whole vocabulary in one vectorised pass into a pooled
-/// buffer: with a 152K-word vocabulary (Qwen2.5) a pick costs ~0.3 ms instead of the ~15 ms of a scalar
-/// double-precision loop with a fresh array per token, which had cost as much as the decode step it follows.
+/// buffer: with a 152K-word vocabulary (Qwen2.5) a pick costs 0.39 ms instead of the 1.91 ms (both measured warm) of
+/// a scalar double-precision loop with a fresh array per token.
 /// </para>
 /// </remarks>
 public sealed record LlamaCppSampling(float Temperature = 0f, float TopP = 1f, int TopK = 0, int? Seed = null)

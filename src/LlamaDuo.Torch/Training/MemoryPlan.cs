@@ -18,7 +18,7 @@ internal sealed record MemoryPlan(bool Checkpointing, MemoryEstimate Estimate, d
     /// glibc's heap fragments, so the resident size settles above what the step holds at once. Measured at the
     /// Qwen2.5-0.5B shape, LoRA, batch 8 x 512, bf16 base (the estimate assumes fp32 activations, so it is above the
     /// bf16 live peak): q,k,v,o without checkpointing 15.4 GB kept against 9.8 returned and an estimate of 14.1 (1.09);
-    /// with fp32 activations 22.0 against 14.8 (1.49); all linear layers with checkpointing 9.3 GB against 3.96
+    /// with fp32 activations 22.0 against the same 14.1 (1.56); all linear layers with checkpointing 9.3 GB against 3.96
     /// (2.3: the kept layer inputs pin the heap). So memory is kept only for bf16 activations without checkpointing.
     /// </summary>
     public const double ReuseFactor = 1.2;
