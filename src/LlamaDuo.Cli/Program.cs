@@ -58,4 +58,6 @@ Action<IConfigurator> commands = config =>
 var app = new CommandApp();
 app.Configure(commands);
 using var signals = new StopSignals();
-return CliErrors.Run(() => app.Run(StrictArguments.RefuseDoubleDash(args), signals.Token), args, new CommandTree(commands));
+// Commands run on the thread pool; this first thread runs the training steps (FirstThread: glibc's main heap keeps
+// freed pages for the next step, other threads' arenas map and unmap every large block).
+return CliErrors.Run(() => LlamaDuo.Core.Threading.FirstThread.Serve(() => app.Run(StrictArguments.RefuseDoubleDash(args), signals.Token)), args, new CommandTree(commands));

@@ -14,6 +14,13 @@ namespace LlamaDuo.Torch.Training;
 /// pins the mmap threshold at 1 MB instead: every large tensor is its own mapping, returned when freed, and the
 /// resident size follows what the step holds. When the last training in the process ends, the settings go back to
 /// glibc's defaults and the free pages are returned to the system (malloc_trim).
+/// <para>
+/// Only the first thread's heap can keep memory: glibc gives every other thread an arena whose blocks over 64 MB are
+/// always mappings of their own, returned when freed; so the trainer runs there when the host serves it
+/// (<see cref="Core.Threading.FirstThread"/>). Touching the heap in advance does not help on this kind of machine: a
+/// page the system has not handed out recently costs ~25 us to fault in whichever thread touches it (a one-thread
+/// 12 GB touch here ran at 1.6 GB/s for the first 4 GB, 0.16 GB/s after), so it only moves the cost before step 1.
+/// </para>
 /// </summary>
 internal static class NativeHeap
 {
@@ -45,7 +52,7 @@ internal static class NativeHeap
         if (!OperatingSystem.IsLinux() || UserChose()) return new Scope(false);
         lock (Gate)
         {
-            if (holders == 0 && !(keep ? Apply(mmapMax: 0, mmapThreshold: null, trimThreshold: int.MaxValue)
+            if (holders == 0 && !(keep ? Apply(mmapMax: 0, mmapThreshold: null, trimThreshold: -1) // -1: never trim
                                        : Apply(mmapMax: DefaultMmapMax, mmapThreshold: 1 << 20, trimThreshold: 16 << 20)))
                 return new Scope(false);
             holders++;
@@ -83,6 +90,7 @@ internal static class NativeHeap
     sealed class Scope(bool held) : IDisposable
     {
         int disposed;
+
 
         public void Dispose()
         {

@@ -20,10 +20,10 @@ public static class SftTrainer
 {
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    /// <summary>Trains on a worker thread; see the class summary. Bad data or settings throw <see cref="InputException"/> before anything is written.</summary>
+    /// <summary>Trains on the first thread when the host serves it (<see cref="Core.Threading.FirstThread"/>), else on a worker thread; see the class summary. Bad data or settings throw <see cref="InputException"/> before anything is written.</summary>
     public static Task<TrainResult> TrainAsync(StudentModel student, IReadOnlyList<ChatExample> train, TrainOptions options, string outDir,
         IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
-        => Task.Run(() => Train(student, train, options, outDir, progress, ct), ct);
+        => Core.Threading.FirstThread.RunAsync(() => Train(student, train, options, outDir, progress, ct), ct);
 
     /// <summary>The same, on the calling thread.</summary>
     public static TrainResult Train(StudentModel student, IReadOnlyList<ChatExample> train, TrainOptions options, string outDir,

@@ -141,7 +141,7 @@ internal sealed class BenchTrainCommand : Command<BenchTrainCommand.Settings>
             using var student = load();
             var shapes = GemmProbe.LayerShapes(student.Config, 512);
             var before = GemmProbe.Measure(dtype, shapes);
-            var result = SftTrainer.Train(student, rows, options, dir);
+            var result = SftTrainer.TrainAsync(student, rows, options, dir).GetAwaiter().GetResult(); // on the first thread, as `llamaduo train` runs
             var peak = Math.Max(before, GemmProbe.Measure(dtype, shapes));
             peaks[(name, dtype)] = Math.Max(peak, peaks.GetValueOrDefault((name, dtype)));
             var timed = result.LossHistory.Skip(1).ToList();

@@ -41,7 +41,8 @@ internal static class BenchTrainShape
         try
         {
             var shapes = GemmProbe.LayerShapes(student.Config, 512);
-            var result = SftTrainer.Train(student, rows, options, dir, new Progress(Console.Error));
+            var progress = new Progress(Console.Error);
+            var result = SftTrainer.TrainAsync(student, rows, options, dir, progress).GetAwaiter().GetResult(); // on the first thread, as `llamaduo train` runs
             var dtype = result.Dtype == "bfloat16" ? ScalarType.BFloat16 : ScalarType.Float32;
             var peakRss = MachineMemory.PeakRssBytes() / 1e9; // before the probes, which allocate little anyway
             var gemm = Math.Max(GemmProbe.Measure(dtype, shapes), GemmProbe.Measure(dtype, shapes));
@@ -52,6 +53,21 @@ internal static class BenchTrainShape
             var flops = timed.Sum(p => method == TrainMethod.Lora
                 ? TrainFlops.Lora(student.Config, lora, p.Tokens, p.Targets, Math.Min(meanExample, s.MaxLen))
                 : TrainFlops.Full(student.Config, p.Tokens, p.Targets, Math.Min(meanExample, s.MaxLen)));
+            double StepFlops(LossPoint p) => method == TrainMethod.Lora
+                ? TrainFlops.Lora(student.Config, lora, p.Tokens, p.Targets, Math.Min(meanExample, s.MaxLen))
+                : TrainFlops.Full(student.Config, p.Tokens, p.Targets, Math.Min(meanExample, s.MaxLen));
+            foreach (var p in result.LossHistory)
+                Console.Error.WriteLine(string.Create(inv,
+                    $"  step {p.Step}: {p.Tokens} real tokens in {p.Seconds:F1} s, {p.Tokens / p.Seconds:F1} tok/s, MFU {StepFlops(p) / p.Seconds / 1e9 / gemm:F3}, " +
+                    $"{progress.Faults(p.Step)?.ToString(inv) ?? "?"} page faults{(p.Step == 1 ? " (warm-up, not timed)" : "")}"));
+            // Steady state: timed steps in which the heap did not grow (a long run's steps; growing costs ~25 us a page here).
+            var steady = timed.Where(p => progress.Faults(p.Step) is < SteadyFaults).ToList();
+            double steadySeconds = steady.Sum(p => p.Seconds);
+            var steadyTps = steady.Count == 0 ? double.NaN : steady.Sum(p => p.Tokens) / steadySeconds;
+            var steadyMfu = steady.Count == 0 ? double.NaN : steady.Sum(StepFlops) / steadySeconds / 1e9 / gemm;
+            Console.Error.WriteLine(steady.Count == 0
+                ? $"steady state: none of the {timed.Count} timed steps ran without growing the heap (more --steps would show it)"
+                : string.Create(inv, $"steady state ({steady.Count} of {timed.Count} timed steps took under {SteadyFaults:N0} page faults, the heap no longer growing): {steadyTps:F1} tok/s, MFU {steadyMfu:F3}"));
             var tps = tokens / seconds;
             var mfu = flops / seconds / 1e9 / gemm;
             var tokensPerRow = (double)result.Tokens / Math.Max(1, result.Steps) / s.BatchSize; // real tokens per packed row
@@ -65,7 +81,8 @@ internal static class BenchTrainShape
                 $"shape={shape.Name} method={result.Method} targets={(method == TrainMethod.Lora ? string.Join(",", lora.Targets.Select(t => t.Replace("_proj", ""))) : "all")} " +
                 $"dtype={result.Dtype} checkpointing={(result.Checkpointing ? "on" : "off")} packing={(options.Packing ? "on" : "off")} batch={s.BatchSize} max_len={s.MaxLen} " +
                 $"tokens_per_s={tps:F1} mfu={mfu:F3} gemm_gflops={gemm:F0} peak_rss_gb={peakRss:F2} estimate_gb={result.EstimatedPeakGb:F2} heap={(result.KeptFreedMemory ? "kept" : "returned")} " +
-                $"row_tokens={rowTokens:F0} tokens_per_packed_row={tokensPerRow:F0} hours_per_epoch_400={Hours(400):F2} hours_per_epoch_10000={Hours(10_000):F1} timed_steps={timed.Count} load_avg={Load()}"));
+                $"row_tokens={rowTokens:F0} tokens_per_packed_row={tokensPerRow:F0} hours_per_epoch_400={Hours(400):F2} hours_per_epoch_10000={Hours(10_000):F1} timed_steps={timed.Count} " +
+                $"steady_steps={steady.Count} steady_tokens_per_s={(steady.Count == 0 ? "na" : steadyTps.ToString("F1", inv))} steady_mfu={(steady.Count == 0 ? "na" : steadyMfu.ToString("F3", inv))} load_avg={Load()}"));
             return 0;
         }
         finally
@@ -104,8 +121,34 @@ internal static class BenchTrainShape
 
     static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "na";
 
+    /// <summary>A timed step taking fewer page faults than this (100 MB of fresh pages) did not grow the heap.</summary>
+    const long SteadyFaults = 25_000;
+
+    /// <summary>Prints each report and counts the page faults of each step (reports come on the training thread, one per step).</summary>
     sealed class Progress(TextWriter writer) : IProgress<TrainProgress>
     {
-        public void Report(TrainProgress value) => writer.WriteLine(value.ToString());
+        readonly Dictionary<int, long> faultsAt = [];
+        long? atStart;
+
+        public void Report(TrainProgress value)
+        {
+            if (value.Note is not null) atStart ??= MinorFaults(); // the plan's lines come just before step 1
+            else if (value.EvalLoss is null) faultsAt[value.Step] = MinorFaults();
+            writer.WriteLine(value.ToString());
+        }
+
+        /// <summary>Minor page faults taken during <paramref name="step"/>, when both of its ends were seen.</summary>
+        public long? Faults(int step) =>
+            faultsAt.TryGetValue(step, out var end) && (step == 1 ? atStart : faultsAt.TryGetValue(step - 1, out var s) ? s : null) is { } start
+                ? end - start : null;
+
+        static long MinorFaults()
+        {
+            // /proc/self/stat: "pid (comm) state ppid ..."; minflt is the 10th field, the 8th after the command's ')'.
+            if (!File.Exists("/proc/self/stat")) return 0;
+            var text = File.ReadAllText("/proc/self/stat");
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[7], CultureInfo.InvariantCulture);
+        }
     }
 }

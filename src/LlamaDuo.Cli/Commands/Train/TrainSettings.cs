@@ -50,7 +50,7 @@ internal sealed class TrainSettings : CommandSettings
     [CommandOption("--overlong <POLICY>"), Description("truncate (default) or drop.")] public string? Overlong { get; init; }
     [CommandOption("--all-tokens"), Description("Score every token, not only the assistant's.")] public bool AllTokens { get; init; }
     [CommandOption("--seed <S>"), DefaultValue(TrainOptions.Defaults.Seed)] public int Seed { get; init; }
-    [CommandOption("--dtype <DTYPE>"), Description("Frozen base: auto (the default: bf16 where the CPU has it, LoRA only), fp32 or bf16.")] public string? Dtype { get; init; }
+    [CommandOption("--dtype <DTYPE>"), Description("Frozen base: auto (the default: bf16 when a GEMM probe at the model's layer shapes finds it faster here, LoRA only), fp32 or bf16.")] public string? Dtype { get; init; }
     [CommandOption("--packing"), Description("Pack short rows into rows of up to --max-len tokens (--batch-size then counts packed rows).")] public bool Packing { get; init; }
     [CommandOption("--checkpointing <MODE>"), Description("Activation checkpointing per layer: auto (the default: on when memory needs it), on or off.")] public string? Checkpointing { get; init; }
     [CommandOption("--memory-limit-gb <GB>"), Description("Peak memory to plan for (default: what the process holds plus 90% of what is available now); a run that cannot fit is refused up front.")] public double? MemoryLimitGb { get; init; }
