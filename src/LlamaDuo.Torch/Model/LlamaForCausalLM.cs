@@ -51,6 +51,9 @@ public sealed class LlamaForCausalLM : Module<Tensor, Tensor>
     public Tensor Hidden(Tensor inputIds, Tensor? positionIds = null, Tensor? attentionMask = null, KvCache? cache = null)
         => model.Hidden(inputIds, positionIds, attentionMask, cache);
 
+    /// <summary>The output head's weight [V, C]: the embedding matrix when tied.</summary>
+    public Tensor HeadWeight => lm_head is null ? model.EmbedWeight : Lora.LoraLinear.WeightOf(lm_head);
+
     /// <summary>Output head: hidden [..., C] to logits [..., V] (the embedding matrix when tied).</summary>
     public Tensor Head(Tensor hidden)
         => lm_head is null ? functional.linear(hidden, model.EmbedWeight) : lm_head.forward(hidden);

@@ -16,7 +16,7 @@ internal static class ChunkedLoss
     public const int ChunkRows = 256;
 
     /// <summary>Summed loss over all positions, no gradients (evaluation).</summary>
-    public static double Sum(LlamaForCausalLM model, Tensor hidden, Tensor targets, int chunkRows = ChunkRows)
+    public static double Sum(LlamaForCausalLM model, Tensor hidden, Tensor targets, Tensor? head = null, int chunkRows = ChunkRows)
     {
         using var _ = no_grad();
         double sum = 0;
@@ -24,7 +24,7 @@ internal static class ChunkedLoss
         {
             using var scope = NewDisposeScope();
             var n = Math.Min(chunkRows, hidden.shape[0] - start);
-            using var loss = ChunkLoss(model, hidden.narrow(0, start, n), targets.narrow(0, start, n));
+            using var loss = ChunkLoss(model, hidden.narrow(0, start, n), targets.narrow(0, start, n), head);
             sum += loss.item<float>();
         }
         return sum;
@@ -35,7 +35,7 @@ internal static class ChunkedLoss
     /// chunk's loss multiplied by <paramref name="scale"/>: the head's weight gradient accumulates as usual, and the
     /// gradient reaching <paramref name="hidden"/> is returned ([N, C]) for the caller to pass on. Returns the unscaled sum.
     /// </summary>
-    public static (double Sum, Tensor HiddenGrad) Backward(LlamaForCausalLM model, Tensor hidden, Tensor targets, double scale, int chunkRows = ChunkRows)
+    public static (double Sum, Tensor HiddenGrad) Backward(LlamaForCausalLM model, Tensor hidden, Tensor targets, double scale, Tensor? head = null, int chunkRows = ChunkRows)
     {
         using var leaf = hidden.detach().requires_grad_(true);   // [N, C]: the chunks' gradients accumulate in leaf.grad
         double sum = 0;
@@ -43,7 +43,7 @@ internal static class ChunkedLoss
         {
             using var scope = NewDisposeScope();
             var n = Math.Min(chunkRows, leaf.shape[0] - start);
-            using var loss = ChunkLoss(model, leaf.narrow(0, start, n), targets.narrow(0, start, n));
+            using var loss = ChunkLoss(model, leaf.narrow(0, start, n), targets.narrow(0, start, n), head);
             using var scaled = loss * scale;
             scaled.backward();
             sum += loss.item<float>();
@@ -52,10 +52,10 @@ internal static class ChunkedLoss
         return (sum, grad.detach());
     }
 
-    static Tensor ChunkLoss(LlamaForCausalLM model, Tensor hidden, Tensor targets)
+    static Tensor ChunkLoss(LlamaForCausalLM model, Tensor hidden, Tensor targets, Tensor? head)
     {
-        using var input = hidden.to(model.DType);                           // bf16 activations meet the fp32 head
-        using var logits = model.Head(input);                               // [n, V]
+        using var input = hidden.to(head?.dtype ?? model.DType);            // bf16 activations meet an fp32 head unless a bf16 copy is given
+        using var logits = head is null ? model.Head(input) : nn.functional.linear(input, head); // [n, V]
         using var logits32 = logits.to(ScalarType.Float32);
         return nn.functional.cross_entropy(logits32, targets, reduction: nn.Reduction.Sum);
     }

@@ -9,8 +9,8 @@ namespace LlamaDuo.Torch.Training;
 /// Peak resident memory of a training step, estimated before the first one from the shape alone (bytes). What it
 /// counts, per docs/training.md's profile:
 /// <list type="bullet">
-/// <item>weights (fp32, or bf16 projections under a bf16 frozen base), and for trained weights their gradient and
-/// AdamW's two moments (16 bytes per trained parameter);</item>
+/// <item>weights (fp32, or bf16 projections and a bf16 copy of the head under a bf16 frozen base), and for trained
+/// weights their gradient and AdamW's two moments (16 bytes per trained parameter);</item>
 /// <item>activations autograd keeps per token per layer: both norms' input and output (4C), attention's q, repeated
 /// k and v and output (4C), the MLP's gate, activation and up (3I), and per LoRA adapter its dropout mask and dropped
 /// input (2 x in); full fine-tuning also keeps the o_proj and down_proj inputs (C + I). With checkpointing only each
@@ -45,7 +45,8 @@ internal sealed record MemoryEstimate(double WeightsBytes, double OptimizerBytes
         else
         {
             var adapter = TrainFlops.AdapterParams(c, lora);
-            weights = projections * baseBytes + embed * 4 + adapter * 4;
+            // A bf16 base also gets a bf16 copy of the head for the loss (SftBackward.LossHead).
+            weights = projections * baseBytes + embed * 4 + adapter * 4 + (baseBytes == 2 ? (double)c.VocabSize * C * 2 : 0);
             optimizer = adapter * 12;
         }
 

@@ -17,7 +17,8 @@ namespace LlamaDuo.Torch.Training;
 /// accumulated micro-batch).</item>
 /// </list>
 /// Attention is TorchSharp's fused scaled_dot_product_attention, which on CPU keeps no [B, H, T, T] probabilities.
-/// Activations are in the projections' dtype (<see cref="ActivationDtype"/>); the head and loss run in fp32.
+/// Activations are in the projections' dtype (<see cref="ActivationDtype"/>); the loss runs in fp32, over logits from
+/// the head in the activations' dtype (<see cref="LossHead"/>).
 /// </summary>
 internal static class SftBackward
 {
@@ -25,7 +26,7 @@ internal static class SftBackward
     /// Runs the micro-batch, back-propagates its summed target loss times <paramref name="scale"/> into the
     /// trainable parameters' gradients, and returns the unscaled sum.
     /// </summary>
-    public static double Run(LlamaForCausalLM model, SftBatch batch, double scale, bool checkpointing, Generator? dropout = null)
+    public static double Run(LlamaForCausalLM model, SftBatch batch, double scale, bool checkpointing, Generator? dropout = null, Tensor? lossHead = null)
     {
         using var positions = batch.PositionIds?.alias() ?? DefaultPositions(batch.InputIds);   // [B, T]
         var dtype = ActivationDtype(model);
@@ -38,7 +39,7 @@ internal static class SftBackward
         if (!checkpointing)
         {
             using var last = Layers(layers, x0, cos, signedSin, mask, keepInputs: null);
-            return HeadBackward(model, last, batch, scale).Sum; // back-propagates through the whole graph
+            return HeadBackward(model, last, batch, scale, lossHead).Sum; // back-propagates through the whole graph
         }
 
         // Checkpointed: keep the layer inputs only, then walk the layers backwards recomputing each one.
@@ -51,7 +52,7 @@ internal static class SftBackward
             top = Layers(layers, start, cos, signedSin, mask, inputs, rngStates, dropout);
         }
         var afterForward = dropout?.get_state();
-        var (total, gradOut) = HeadBackward(model, top.requires_grad_(true), batch, scale);
+        var (total, gradOut) = HeadBackward(model, top.requires_grad_(true), batch, scale, lossHead);
         top.Dispose();
         for (var i = layers.Count - 1; i >= 0 && gradOut is not null; i--)
         {
@@ -74,13 +75,13 @@ internal static class SftBackward
     /// [B, T, C], back-propagated through whatever graph <paramref name="x"/> has; returns the loss sum and, when
     /// <paramref name="x"/> is a leaf that requires a gradient (checkpointing), that gradient.
     /// </summary>
-    static (double Sum, Tensor? Grad) HeadBackward(LlamaForCausalLM model, Tensor x, SftBatch batch, double scale)
+    static (double Sum, Tensor? Grad) HeadBackward(LlamaForCausalLM model, Tensor x, SftBatch batch, double scale, Tensor? lossHead)
     {
         using var scope = NewDisposeScope();
         using var hidden = model.Model.Norm(x);                                                 // [B, T, C]
         using var flat = hidden.view(-1, hidden.shape[2]);                                       // [B * T, C]
         using var picked = flat.index_select(0, batch.Positions);                                // [N, C]
-        var (sum, pickedGrad) = ChunkedLoss.Backward(model, picked, batch.Targets, scale);
+        var (sum, pickedGrad) = ChunkedLoss.Backward(model, picked, batch.Targets, scale, lossHead);
         using (pickedGrad)
             if (picked.requires_grad) autograd.backward(picked, pickedGrad);
         var grad = x.is_leaf && x.requires_grad ? x.grad?.detach().MoveToOuterDisposeScope() : null;
@@ -132,6 +133,21 @@ internal static class SftBackward
         var projection = model.Layers[0].SelfAttn.Projection("q_proj");
         if (projection is Lora.LoraLinear lora) projection = lora.BaseLayer;
         return projection is Lora.FrozenLinear frozen ? frozen.DType : model.DType;
+    }
+
+    /// <summary>
+    /// The head weight the loss multiplies bf16 activations by: a bf16 copy of a frozen fp32 head (LoRA on a bf16 base),
+    /// so the head's two GEMMs per chunk run at the bf16 rate (about 2.3x the fp32 one here) and the logits come out
+    /// in bf16 as a model trained in bf16 computes them; cross-entropy still runs in fp32. Null (use the head itself)
+    /// otherwise. Costs vocab x hidden x 2 bytes (0.27 GB at Qwen2.5-0.5B's shape), which the memory estimate counts.
+    /// </summary>
+    internal static Tensor? LossHead(LlamaForCausalLM model)
+    {
+        var head = model.HeadWeight;
+        var dtype = ActivationDtype(model);
+        if (dtype == head.dtype || head.requires_grad) return null;
+        using var _ = no_grad();
+        return head.to(dtype);
     }
 
     static Tensor Embed(LlamaForCausalLM model, Tensor inputIds, ScalarType dtype)

@@ -72,6 +72,7 @@ public static class SftTrainer
             foreach (var adapter in adapters.Values) adapter.DropoutGenerator = dropoutRng;
         }
         else foreach (var p in model.parameters()) p.requires_grad = true;
+        using var lossHead = SftBackward.LossHead(model);
         var trainable = model.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToList();
         using var optimizer = optim.AdamW(trainable.Select(t => t.parameter), lr: options.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8,
             weight_decay: options.WeightDecay);
@@ -105,7 +106,7 @@ public static class SftTrainer
             clock.Start();
             dropoutRng.manual_seed(StepSeed(options.Seed, step)); // so a resumed run draws the same masks
             var (loss, tokens, targets) = Step(model, plan.MicroBatches(step, order!).ToList(), optimizer, trainable, lr, padId, device, options.MaxGradNorm,
-                checkpointing, dropoutRng);
+                checkpointing, dropoutRng, lossHead);
             clock.Stop();
             sessionTokens += tokens;
             state = state with
@@ -128,7 +129,7 @@ public static class SftTrainer
             }
             if (plan.HeldOut.Count > 0 && (plan.EndsEpoch(step) || step + 1 == plan.TotalSteps))
             {
-                var heldOutLoss = Evaluate(model, plan.HeldOut, options.BatchSize, padId, device);
+                var heldOutLoss = Evaluate(model, plan.HeldOut, options.BatchSize, padId, device, lossHead);
                 state = state with { EvalHistory = [.. state.EvalHistory, new EvalPoint(step + 1, epoch, heldOutLoss)] };
                 progress?.Report(new TrainProgress(step + 1, plan.TotalSteps, epoch, loss, lr, tokensPerSecond, TimeSpan.Zero, heldOutLoss));
             }
@@ -185,7 +186,7 @@ public static class SftTrainer
     /// <summary>One optimiser step over its micro-batches; returns the mean target-token loss, the real tokens processed and the target count.</summary>
     static (double Loss, long Tokens, long Targets) Step(Model.LlamaForCausalLM model, IReadOnlyList<IReadOnlyList<EncodedExample>> microBatches, OptimizerHelper optimizer,
         IReadOnlyList<(string name, Parameter parameter)> trainable, double lr, int padId, Device device, double maxGradNorm,
-        bool checkpointing, Generator dropout)
+        bool checkpointing, Generator dropout, Tensor? lossHead)
     {
         using var scope = NewDisposeScope();
         model.train();
@@ -198,7 +199,7 @@ public static class SftTrainer
         {
             // One scope per micro-batch: whatever the pass leaves behind is freed before the next one starts.
             using var microScope = NewDisposeScope();
-            lossSum += SftBackward.Run(model, batch, 1.0 / targetCount, checkpointing, dropout); // mean over the whole step's targets
+            lossSum += SftBackward.Run(model, batch, 1.0 / targetCount, checkpointing, dropout, lossHead); // mean over the whole step's targets
         }
         if (maxGradNorm > 0) nn.utils.clip_grad_norm_(trainable.Select(t => t.parameter), maxGradNorm);
         optimizer.step();
@@ -211,7 +212,7 @@ public static class SftTrainer
     public static long StepSeed(int seed, int step) => unchecked(seed * 1_000_003L + step);
 
     /// <summary>Mean target-token loss over <paramref name="rows"/>, without gradients or dropout.</summary>
-    public static double Evaluate(Model.LlamaForCausalLM model, IReadOnlyList<EncodedExample> rows, int batchSize, int padId, Device device)
+    public static double Evaluate(Model.LlamaForCausalLM model, IReadOnlyList<EncodedExample> rows, int batchSize, int padId, Device device, Tensor? lossHead = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -221,7 +222,7 @@ public static class SftTrainer
         foreach (var chunk in rows.Chunk(batchSize))
         {
             using var batch = SftBatch.Collate(chunk, padId, device);
-            sum += SftLoss.Sum(model, batch);
+            sum += SftLoss.Sum(model, batch, lossHead);
             count += batch.TargetCount;
         }
         model.train();

@@ -9,7 +9,9 @@ namespace LlamaDuo.Service.Tests.Middleware;
 /// <summary>The retry layer against a scripted loopback server, through the real OpenAI SDK.</summary>
 public class RetryTests
 {
-    static ServiceClient Client(StubServer stub, int maxRetries = 4, int timeoutS = 1) => ServiceClientFactory.Create(new ServiceOptions
+    // A generous timeout unless a test is about timeouts: a first request on a cold, loaded machine (JIT, Kestrel start)
+    // took over 1 s in CI, timed out and was retried, so a permanent 403 was counted as sent twice.
+    static ServiceClient Client(StubServer stub, int maxRetries = 4, int timeoutS = 30) => ServiceClientFactory.Create(new ServiceOptions
     {
         Provider = ServiceProvider.OpenAICompatible,
         Model = "stub-model",

@@ -88,20 +88,21 @@ public class SftBackwardTests
     public void On_a_bf16_base_the_layers_compute_in_bf16_and_loss_and_adapter_gradients_stay_near_the_fp32_base_s(bool checkpointing)
     {
         using var batch = Batch();
-        (double Loss, Dictionary<string, Tensor> Grads, ScalarType Activations) Step(ScalarType baseDtype)
+        (double Loss, Dictionary<string, Tensor> Grads, ScalarType Activations, ScalarType? LossHead) Step(ScalarType baseDtype)
         {
             using var model = TinyModels.Create();
             var adapters = LoraModel.Attach(model, AllLinear with { Dropout = 0 }, baseDtype, init: new Generator(11));
             TinyModels.Perturb(adapters.Values.Select(a => a.B), 12);
             model.train();
-            var loss = SftBackward.Run(model, batch, 0.25, checkpointing);
-            return (loss, Grads(model), SftBackward.ActivationDtype(model));
+            using var head = SftBackward.LossHead(model); // as the trainer does: a bf16 copy of the frozen fp32 head on a bf16 base
+            var loss = SftBackward.Run(model, batch, 0.25, checkpointing, lossHead: head);
+            return (loss, Grads(model), SftBackward.ActivationDtype(model), head?.dtype);
         }
         var fp32 = Step(ScalarType.Float32);
         var bf16 = Step(ScalarType.BFloat16);
 
-        Assert.Equal(ScalarType.Float32, fp32.Activations);
-        Assert.Equal(ScalarType.BFloat16, bf16.Activations);
+        Assert.Equal((ScalarType.Float32, (ScalarType?)null), (fp32.Activations, fp32.LossHead));
+        Assert.Equal((ScalarType.BFloat16, (ScalarType?)ScalarType.BFloat16), (bf16.Activations, bf16.LossHead));
         Assert.True(Math.Abs(bf16.Loss - fp32.Loss) < 0.01 * fp32.Loss, $"loss {bf16.Loss} on bf16 vs {fp32.Loss} on fp32");
         Assert.Equal(fp32.Grads.Keys.Order(), bf16.Grads.Keys.Order());
         foreach (var (name, expected) in fp32.Grads)
