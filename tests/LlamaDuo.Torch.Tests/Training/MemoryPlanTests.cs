@@ -28,7 +28,7 @@ public class MemoryPlanTests
     }
 
     [Fact]
-    public void Freed_memory_is_kept_for_reuse_only_for_bf16_activations_without_checkpointing_and_only_when_the_fragmented_heap_fits()
+    public void Freed_memory_is_kept_for_reuse_only_for_bf16_activations_and_only_when_the_fragmented_heap_fits()
     {
         var config = BenchShapes.Qwen25_05B.Config;
         var qkvo = QwenLoraAll with { Lora = QwenLoraAll.Lora with { Targets = ["q_proj", "k_proj", "v_proj", "o_proj"] }, Checkpointing = CheckpointingMode.Off };
@@ -45,7 +45,29 @@ public class MemoryPlanTests
         var fp32 = MemoryPlan.Create(config, qkvo with { MemoryLimitGb = 100 }, ScalarType.Float32, 512, availableBytes: null);
         Assert.False(fp32.KeepFreedMemory, fp32.Reason);
         var checkpointed = MemoryPlan.Create(config, qkvo with { MemoryLimitGb = 100, Checkpointing = CheckpointingMode.On }, ScalarType.BFloat16, 512, availableBytes: null);
-        Assert.False(checkpointed.KeepFreedMemory, checkpointed.Reason); // the kept layer inputs pin the heap: 2.3x the estimate
+        Assert.True(checkpointed.KeepFreedMemory, checkpointed.Reason);
+        Assert.Contains($"x{MemoryPlan.CheckpointedReuseFactor:F1}", checkpointed.Reason); // the kept layer inputs pin the heap: 2.1-2.3x the estimate
+        var checkpointedTight = MemoryPlan.Create(config, qkvo with { MemoryLimitGb = checkpointed.Estimate.Total / 1e9 * 2, Checkpointing = CheckpointingMode.On },
+            ScalarType.BFloat16, 512, availableBytes: null);
+        Assert.False(checkpointedTight.KeepFreedMemory, checkpointedTight.Reason);
+    }
+
+    [Fact]
+    public void Auto_checkpointing_turns_on_when_only_the_checkpointed_heap_can_be_kept()
+    {
+        // The reviewer's case: LoRA on all linear layers at batch 8 x 512 on a 24 GB machine (budget ~22 GB). Without
+        // checkpointing it fits (~20 GB) but keeping memory would not (x1.2); with checkpointing kept memory fits (x2.5).
+        var config = BenchShapes.Qwen25_05B.Config;
+        var plan = MemoryPlan.Create(config, QwenLoraAll with { MemoryLimitGb = 22 }, ScalarType.BFloat16, 512, availableBytes: null);
+        Assert.True(plan.Checkpointing, plan.Reason);
+        Assert.True(plan.KeepFreedMemory, plan.Reason);
+        Assert.Contains("only with checkpointing can freed memory be kept", plan.Reason);
+
+        // Room to keep memory without checkpointing: no checkpointing. fp32 activations never keep memory: unchanged.
+        var roomy = MemoryPlan.Create(config, QwenLoraAll with { MemoryLimitGb = 40 }, ScalarType.BFloat16, 512, availableBytes: null);
+        Assert.Equal((false, true), (roomy.Checkpointing, roomy.KeepFreedMemory));
+        var fp32 = MemoryPlan.Create(config, QwenLoraAll with { MemoryLimitGb = 22 }, ScalarType.Float32, 512, availableBytes: null);
+        Assert.Equal((false, false), (fp32.Checkpointing, fp32.KeepFreedMemory));
     }
 
     [Fact]
