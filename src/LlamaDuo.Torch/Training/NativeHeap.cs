@@ -91,7 +91,6 @@ internal static class NativeHeap
     {
         int disposed;
 
-
         public void Dispose()
         {
             if (held && Interlocked.Exchange(ref disposed, 1) == 0) Release();

@@ -60,12 +60,10 @@ internal static class BenchTrainShape
             if (timed.Count == 0) timed = [.. result.LossHistory];
             double seconds = timed.Sum(p => p.Seconds), tokens = timed.Sum(p => p.Tokens);
             var meanExample = rows.Count == 0 ? 1 : (double)result.Tokens / Math.Max(1, result.LossHistory.Count) / Math.Max(1, s.BatchSize);
-            var flops = timed.Sum(p => method == TrainMethod.Lora
-                ? TrainFlops.Lora(student.Config, lora, p.Tokens, p.Targets, Math.Min(meanExample, s.MaxLen))
-                : TrainFlops.Full(student.Config, p.Tokens, p.Targets, Math.Min(meanExample, s.MaxLen)));
             double StepFlops(LossPoint p) => method == TrainMethod.Lora
                 ? TrainFlops.Lora(student.Config, lora, p.Tokens, p.Targets, Math.Min(meanExample, s.MaxLen))
                 : TrainFlops.Full(student.Config, p.Tokens, p.Targets, Math.Min(meanExample, s.MaxLen));
+            var flops = timed.Sum(StepFlops);
             foreach (var p in result.LossHistory)
                 Console.Error.WriteLine(string.Create(inv,
                     $"  step {p.Step}: {p.Tokens} real tokens in {p.Seconds:F1} s, {p.Tokens / p.Seconds:F1} tok/s, MFU {StepFlops(p) / p.Seconds / 1e9 / gemm:F3}, " +
