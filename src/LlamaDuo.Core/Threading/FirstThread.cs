@@ -9,8 +9,8 @@ namespace LlamaDuo.Core.Threading;
 /// Why the first thread: glibc's malloc serves it from the main heap, which can keep freed pages for reuse between
 /// training steps (the trainer's NativeHeap scope). Every other thread gets an arena of its own whose blocks over
 /// 64 MB are always separate mappings, returned on free and faulted in again page by page by the next step. Measured
-/// on the Qwen2.5-0.5B shape (LoRA q,k,v,o, batch 8 x 512, bf16): on a pool thread each step took 0.3-0.5 million
-/// page faults, 8-10% of its CPU time, however the heap was tuned; on the first thread, none once the heap had grown.
+/// on the Qwen2.5-0.5B shape (LoRA q,k,v,o, batch 8 x 512, bf16): on a pool thread each step took 0.1-0.5 million
+/// page faults, up to ~10% of its CPU time, however the heap was tuned; on the first thread, none once the heap had grown.
 /// </para>
 /// </summary>
 public sealed class FirstThread
