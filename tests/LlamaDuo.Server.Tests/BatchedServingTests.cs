@@ -100,7 +100,8 @@ public sealed class BatchedServingTests(BatchedStories15M stories) : IClassFixtu
         Assert.Equal(joinAlone, joined);
         Assert.Equal(longAlone, await longRun);
         // The cancelled request's slot (and KV cells) came back.
-        for (var i = 0; i < 200 && stories.Scheduler.Active > 0; i++) await Task.Delay(10);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (stories.Scheduler.Active > 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
         Assert.Equal(0, stories.Scheduler.Active);
     }
 
@@ -108,16 +109,44 @@ public sealed class BatchedServingTests(BatchedStories15M stories) : IClassFixtu
     public async Task The_queue_bound_still_answers_429_when_every_slot_and_queue_place_is_taken()
     {
         using var engine = await ServeEngines.LoadAsync("stories15m", "llamacpp", null, parallel: 2, batch: true, CancellationToken.None);
-        await using var harness = await ServerHarness.StartAsync(engine.Model.Chat, new ServerOptions { Parallel = 2, QueueLimit = 1 },
-            _ => engine.Model with { Id = ServerHarness.ModelId });
+        // Generation waits at a gate until the refusals are in, so which requests are refused does not depend on how
+        // fast the others finish: the first three to arrive hold both slots and the queue place, whenever they came.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var gated = new GatedChatClient(engine.Model.Chat, gate.Task);
+        await using var harness = await ServerHarness.StartAsync(gated, new ServerOptions { Parallel = 2, QueueLimit = 1 },
+            _ => engine.Model with { Id = ServerHarness.ModelId, Chat = gated });
         const string body = """{"model":"fake-model","messages":[{"role":"user","content":"Once upon a time"}],"max_tokens":200,"temperature":0}""";
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => harness.PostJsonAsync("/v1/chat/completions", body)));
+        var posts = Enumerable.Range(0, 6).Select(_ => harness.PostJsonAsync("/v1/chat/completions", body)).ToList();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (posts.Count(p => p.IsCompleted) < 3 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        var refused = posts.Where(p => p.IsCompleted).Select(p => p.Result.StatusCode).ToList();
+        gate.SetResult();
+        var responses = await Task.WhenAll(posts);
 
+        Assert.Equal([(HttpStatusCode)429, (HttpStatusCode)429, (HttpStatusCode)429], refused);
         var codes = responses.Select(r => r.StatusCode).ToList();
         Assert.Equal(3, codes.Count(c => c == HttpStatusCode.OK));
         Assert.Equal(3, codes.Count(c => c == (HttpStatusCode)429));
         var texts = await Task.WhenAll(responses.Where(r => r.IsSuccessStatusCode).Select(r => r.Content.ReadAsStringAsync()));
         Assert.Single(texts.Select(t => t[t.IndexOf("\"content\"", StringComparison.Ordinal)..]).Distinct());
+    }
+
+    /// <summary>Holds every generation until <paramref name="gate"/> completes.</summary>
+    sealed class GatedChatClient(Microsoft.Extensions.AI.IChatClient inner, Task gate) : Microsoft.Extensions.AI.DelegatingChatClient(inner)
+    {
+        public override async Task<Microsoft.Extensions.AI.ChatResponse> GetResponseAsync(IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages,
+            Microsoft.Extensions.AI.ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            await gate.WaitAsync(cancellationToken);
+            return await base.GetResponseAsync(messages, options, cancellationToken);
+        }
+
+        public override async IAsyncEnumerable<Microsoft.Extensions.AI.ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages,
+            Microsoft.Extensions.AI.ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await gate.WaitAsync(cancellationToken);
+            await foreach (var update in base.GetStreamingResponseAsync(messages, options, cancellationToken)) yield return update;
+        }
     }
 }

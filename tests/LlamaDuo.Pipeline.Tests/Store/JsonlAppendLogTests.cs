@@ -66,7 +66,9 @@ public class JsonlAppendLogTests
         var path = Path.Combine(dir.Path, "crash.jsonl");
         var script = $"i=0; while true; do printf '{{\"N\":%d,\"Text\":\"%0500d\"}}\\n' $i 0 >> '{path}'; i=$((i+1)); done";
         using var child = System.Diagnostics.Process.Start("bash", ["-c", script]);
-        Thread.Sleep(400);
+        // Killed once it has written some lines, however long bash takes to start on a loaded machine.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && (!File.Exists(path) || new FileInfo(path).Length < 20 * 520)) Thread.Sleep(20);
         child.Kill();
         child.WaitForExit();
         // Simulate the torn tail a kill mid-write can leave (printf may finish its line before the signal lands).

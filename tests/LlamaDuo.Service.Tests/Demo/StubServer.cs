@@ -54,6 +54,9 @@ sealed class StubServer : IDisposable
         var now = Interlocked.Increment(ref _inFlight);
         int seen;
         while (now > (seen = Volatile.Read(ref _maxInFlight)) && Interlocked.CompareExchange(ref _maxInFlight, now, seen) != seen) { }
+        var finished = 0;
+        // Counted out before the reply's last bytes leave: once they have, the client may send its next request at once.
+        void Finish() { if (Interlocked.Exchange(ref finished, 1) == 0) Interlocked.Decrement(ref _inFlight); }
         try
         {
             using var reader = new StreamReader(ctx.Request.InputStream, Encoding.UTF8);
@@ -69,6 +72,7 @@ sealed class StubServer : IDisposable
             foreach (var (name, value) in reply.Headers ?? new Dictionary<string, string>()) ctx.Response.Headers[name] = value;
             var bytes = Encoding.UTF8.GetBytes(reply.Body);
             await ctx.Response.OutputStream.WriteAsync(bytes);
+            Finish();
             ctx.Response.Close();
         }
         catch (Exception)
@@ -77,7 +81,7 @@ sealed class StubServer : IDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _inFlight);
+            Finish();
         }
     }
 

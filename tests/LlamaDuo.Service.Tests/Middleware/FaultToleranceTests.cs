@@ -13,14 +13,14 @@ public sealed class FaultToleranceTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    ServiceOptions Options(RunningDemoService demo) => new()
+    ServiceOptions Options(RunningDemoService demo, int timeoutSeconds = 8) => new()
     {
         Provider = ServiceProvider.Demo,
         Model = DemoServiceOptions.ModelId,
         BaseUrl = demo.BaseUrl,
-        // Long enough that only injected hangs time out even on a busy 2-core machine: an attempt cancelled before
-        // the server read it would be counted by the ledger and not by the server.
-        TimeoutSeconds = 3,
+        // Long enough that only injected hangs time out even on a busy 2-core machine, cold first requests included:
+        // an attempt cancelled before the server read it would be counted by the ledger and not by the server.
+        TimeoutSeconds = timeoutSeconds,
         Retries = 8,
         Limits = new ServiceLimits { Rpm = 0, Tpm = 0, Concurrency = 16 },
     };
@@ -92,11 +92,12 @@ public sealed class FaultToleranceTests : IDisposable
     public async Task Without_faults_a_rerun_makes_exactly_zero_new_calls()
     {
         await using var demo = await DemoService.StartAsync(new DemoServiceOptions(), [new EchoResponder()]);
-        using (var first = ServiceClientFactory.Create(Options(demo), Parts()))
+        // Nothing hangs here, so no attempt may time out (and be sent again), however slow the cold start.
+        using (var first = ServiceClientFactory.Create(Options(demo, timeoutSeconds: 120), Parts()))
             Assert.Equal((50, 0), await RunBatch(first.Chat, 50));
         Assert.Equal(50, demo.Stats.ChatRequests);
 
-        using var second = ServiceClientFactory.Create(Options(demo), Parts());
+        using var second = ServiceClientFactory.Create(Options(demo, timeoutSeconds: 120), Parts());
         Assert.Equal((50, 0), await RunBatch(second.Chat, 50));
         Assert.Equal(50, demo.Stats.ChatRequests);
         Assert.Equal(50, second.Ledger.Totals().CacheHits);

@@ -24,7 +24,7 @@ public sealed class ServiceTelemetryTests : IDisposable
         Provider = ServiceProvider.OpenAICompatible,
         Model = "gpt-4o",
         BaseUrl = stub.BaseUrl + "/v1",
-        TimeoutSeconds = 5,
+        TimeoutSeconds = 60,   // one request each: a cold start must not time out and be sent twice
     }, new ServiceClientParts { CachePath = Path.Combine(_dir, "cache.db") });
 
     [Fact]
