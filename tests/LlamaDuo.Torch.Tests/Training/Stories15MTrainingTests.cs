@@ -69,7 +69,8 @@ public sealed class Stories15MTrainingTests(ITestOutputHelper output) : IDisposa
         var result = SftTrainer.Train(student, NamedCharacterStories.Make(24, seed: 3), options, Path.Combine(root, "run"));
         var losses = result.LossHistory.Select(l => l.Loss).ToArray();
         output.WriteLine(string.Join(", ", losses.Select(l => l.ToString("R"))));
-        double[] recorded = [5.639057159423828, 0.7669855952262878, 0.08088671498828465]; // recorded once on this machine kind (fp32, seed 1)
+        // Recorded on this machine kind (fp32, seed 1); again when dropout masks moved from bernoulli_ to DropoutMask.
+        double[] recorded = [5.639057636260986, 0.7960755228996277, 0.07933065626356336];
         for (var i = 0; i < recorded.Length; i++)
             Assert.True(Math.Abs(losses[i] - recorded[i]) < 1e-4, $"step {i + 1}: loss {losses[i]:R}, recorded {recorded[i]:R}");
     }
