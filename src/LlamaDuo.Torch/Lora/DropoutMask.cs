@@ -24,9 +24,13 @@ internal static class DropoutMask
     /// <summary>A bool tensor of <paramref name="shape"/>, true where the element is kept.</summary>
     public static Tensor Keep(long[] shape, double p, Generator? generator)
     {
-        var seed = (ulong)randint(0, long.MaxValue, [1], dtype: ScalarType.Int64, generator: generator).item<long>();
+        ulong seed;
+        using (var draw = randint(0, long.MaxValue, [1], dtype: ScalarType.Int64, generator: generator)) seed = (ulong)draw.item<long>();
         var keep = empty(shape, dtype: ScalarType.Bool);
-        Fill(keep.storage<bool>().data_ptr(), keep.numel(), seed, (ushort)Threshold(p));
+        // storage<T>() opens a second handle on the tensor that nothing disposes: without this scope every mask's
+        // memory stayed allocated until the GC finalised that handle (0.35 GB a step at the Qwen shape, unbounded).
+        using (NewDisposeScope())
+            Fill(keep.storage<bool>().data_ptr(), keep.numel(), seed, (ushort)Threshold(p));
         return keep;
     }
 
