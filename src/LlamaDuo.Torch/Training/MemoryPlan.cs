@@ -14,6 +14,15 @@ namespace LlamaDuo.Torch.Training;
 internal sealed record MemoryPlan(bool Checkpointing, MemoryEstimate Estimate, double? BudgetBytes, string Reason, bool KeepFreedMemory = false)
 {
     /// <summary>
+    /// With freed memory kept, the resident size the plan allowed for it (the reuse factor times the estimate). The heap
+    /// still fragments step after step when batches differ in shape (a 50-step Qwen2.5-0.5B bench grew ~0.15-0.3 GB a
+    /// step with no live tensor left behind: malloc_info showed 12.6 of 14.9 GB free, in chunks too small for the next
+    /// step's large blocks), so past this bound the trainer returns the free pages (malloc_trim) and the heap starts
+    /// over; the next step faults its pages in again. Null when memory is returned anyway.
+    /// </summary>
+    public double? KeptHeapLimitBytes { get; init; }
+
+    /// <summary>
     /// Resident size with freed memory kept for reuse (<see cref="NativeHeap.KeepFreedMemory"/>) over the estimate:
     /// glibc's heap fragments, so the resident size settles above what the step holds at once. Measured at the
     /// Qwen2.5-0.5B shape, LoRA, batch 8 x 512, bf16 base (the estimate assumes fp32 activations, so it is above the
@@ -63,9 +72,9 @@ internal sealed record MemoryPlan(bool Checkpointing, MemoryEstimate Estimate, d
             var keep = keepable && (budget is null || reuse <= budget);
             var heap = !keepable
                 ? "freed memory returned to the system (with fp32 activations the heap fragments too much to keep it)"
-                : keep ? $"freed memory kept for reuse (x{Factor(ckpt):F1} = {Gb(reuse)} GB fits)"
+                : keep ? $"freed memory kept for reuse (x{Factor(ckpt):F1} = {Gb(reuse)} GB fits; free pages are returned whenever the heap passes it)"
                 : $"freed memory returned to the system (keeping it, x{Factor(ckpt):F1} = {Gb(reuse)} GB, would exceed the budget; slower steps)";
-            return new MemoryPlan(ckpt, chosen, budget, $"{why}; {heap}", keep);
+            return new MemoryPlan(ckpt, chosen, budget, $"{why}; {heap}", keep) { KeptHeapLimitBytes = keep ? reuse : null };
         }
 
         var fixes = new List<string>();

@@ -76,6 +76,17 @@ internal static class NativeHeap
         }
     }
 
+    /// <summary>
+    /// Returns the free pages of the heap to the system (malloc_trim) and keeps the settings: the resident size drops to
+    /// what is live, and later allocations fault their pages in again. False where there is nothing to call.
+    /// </summary>
+    public static bool ReturnFreePages()
+    {
+        if (!OperatingSystem.IsLinux()) return false;
+        try { MallocTrim(0); return true; }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return false; }
+    }
+
     static void Release()
     {
         lock (Gate)

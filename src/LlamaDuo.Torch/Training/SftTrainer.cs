@@ -90,6 +90,7 @@ public static class SftTrainer
         var padId = student.Tokenizer.EosId;
         var clock = new Stopwatch();
         long sessionTokens = 0;
+        var heapTrims = 0;
         IReadOnlyList<int[]>? order = null;
         var orderEpoch = -1;
         for (var step = state.Step; step < plan.TotalSteps; step++)
@@ -109,6 +110,8 @@ public static class SftTrainer
                 checkpointing, dropoutRng, lossHead);
             clock.Stop();
             sessionTokens += tokens;
+            if (memory.KeptHeapLimitBytes is { } heapLimit && MachineMemory.RssBytes() > heapLimit && NativeHeap.ReturnFreePages())
+                heapTrims++;
             state = state with
             {
                 Step = step + 1,
@@ -174,6 +177,7 @@ public static class SftTrainer
             ResumedFromStep = resumedFrom,
             Checkpointing = checkpointing,
             KeptFreedMemory = memory.KeepFreedMemory,
+            HeapTrims = heapTrims,
             EstimatedPeakGb = memory.Estimate.Total / 1e9,
             PeakRssGb = MachineMemory.PeakRssBytes() / 1e9,
             LossHistory = state.LossHistory,

@@ -41,6 +41,8 @@ public sealed record TrainResult
     public bool Checkpointing { get; init; }
     /// <summary>Whether freed native memory was kept for reuse during the steps (see <see cref="MemoryPlan.KeepFreedMemory"/>).</summary>
     public bool KeptFreedMemory { get; init; }
+    /// <summary>How often the kept heap passed the plan's bound and its free pages were returned (<see cref="MemoryPlan.KeptHeapLimitBytes"/>).</summary>
+    public int HeapTrims { get; init; }
     /// <summary>The memory estimate made before the first step, GB (with freed memory kept, the plan checked 1.2x of it).</summary>
     public double EstimatedPeakGb { get; init; }
     /// <summary>Peak resident memory of the process when training ended, GB (VmHWM; includes loading).</summary>

@@ -35,18 +35,22 @@ public class MemoryPlanTests
         var roomy = MemoryPlan.Create(config, qkvo with { MemoryLimitGb = 100 }, ScalarType.BFloat16, 512, availableBytes: null);
         Assert.True(roomy.KeepFreedMemory, roomy.Reason);
         Assert.Contains("kept for reuse", roomy.Reason);
+        // The kept heap is bounded where the plan allowed for it: past it, the trainer returns its free pages.
+        Assert.Equal(roomy.Estimate.Total * MemoryPlan.ReuseFactor, roomy.KeptHeapLimitBytes!.Value, 3);
 
         // Room for the estimate but not for the heap's fragmentation on top: memory goes back, the run still fits.
         var gb = roomy.Estimate.Total / 1e9 * (1 + MemoryPlan.ReuseFactor) / 2;
         var tight = MemoryPlan.Create(config, qkvo with { MemoryLimitGb = gb }, ScalarType.BFloat16, 512, availableBytes: null);
         Assert.False(tight.KeepFreedMemory, tight.Reason);
         Assert.Contains("would exceed the budget", tight.Reason);
+        Assert.Null(tight.KeptHeapLimitBytes);
 
         var fp32 = MemoryPlan.Create(config, qkvo with { MemoryLimitGb = 100 }, ScalarType.Float32, 512, availableBytes: null);
         Assert.False(fp32.KeepFreedMemory, fp32.Reason);
         var checkpointed = MemoryPlan.Create(config, qkvo with { MemoryLimitGb = 100, Checkpointing = CheckpointingMode.On }, ScalarType.BFloat16, 512, availableBytes: null);
         Assert.True(checkpointed.KeepFreedMemory, checkpointed.Reason);
         Assert.Contains($"x{MemoryPlan.CheckpointedReuseFactor:F1}", checkpointed.Reason); // the kept layer inputs pin the heap: 2.1-2.3x the estimate
+        Assert.Equal(checkpointed.Estimate.Total * MemoryPlan.CheckpointedReuseFactor, checkpointed.KeptHeapLimitBytes!.Value, 3);
         var checkpointedTight = MemoryPlan.Create(config, qkvo with { MemoryLimitGb = checkpointed.Estimate.Total / 1e9 * 2, Checkpointing = CheckpointingMode.On },
             ScalarType.BFloat16, 512, availableBytes: null);
         Assert.False(checkpointedTight.KeepFreedMemory, checkpointedTight.Reason);

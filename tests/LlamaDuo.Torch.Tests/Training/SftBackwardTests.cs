@@ -146,7 +146,9 @@ public class SftBackwardTests
         wholeScaled.backward();
         var expectedHead = Grads(model);
 
-        var (sum, grad) = ChunkedLoss.Backward(model, hiddenSource, targets, 0.5, chunkRows: 3); // 4 chunks, the last of 2 rows
+        // 4 chunks of 3 rows: the last reaches back over row 8, which the third chunk scored, and ignores it.
+        Assert.Equal([(0L, 3L, 3L), (3L, 3L, 3L), (6L, 3L, 3L), (8L, 3L, 2L)], ChunkedLoss.Chunks(11, 3));
+        var (sum, grad) = ChunkedLoss.Backward(model, hiddenSource, targets, 0.5, chunkRows: 3);
         Assert.Equal(whole.item<float>(), sum, 3);
         Assert.True(hidden.grad!.allclose(grad, rtol: 1e-5, atol: 1e-7));
         AssertSameGrads(expectedHead, Grads(model));

@@ -88,7 +88,7 @@ internal static class BenchTrainShape
             Console.Out.WriteLine(string.Create(inv,
                 $"shape={shape.Name} method={result.Method} targets={(method == TrainMethod.Lora ? string.Join(",", lora.Targets.Select(t => t.Replace("_proj", ""))) : "all")} " +
                 $"dtype={result.Dtype} checkpointing={(result.Checkpointing ? "on" : "off")} packing={(options.Packing ? "on" : "off")} batch={s.BatchSize} max_len={s.MaxLen} " +
-                $"tokens_per_s={tps:F1} mfu={mfu:F3} gemm_gflops={gemm:F0} gemm_gflops_before={before[dtype]:F0} gemm_gflops_after={Math.Max(after1, after2):F0} peak_rss_gb={peakRss:F2} estimate_gb={result.EstimatedPeakGb:F2} heap={(result.KeptFreedMemory ? "kept" : "returned")} " +
+                $"tokens_per_s={tps:F1} mfu={mfu:F3} gemm_gflops={gemm:F0} gemm_gflops_before={before[dtype]:F0} gemm_gflops_after={Math.Max(after1, after2):F0} peak_rss_gb={peakRss:F2} estimate_gb={result.EstimatedPeakGb:F2} heap={(result.KeptFreedMemory ? "kept" : "returned")} heap_trims={result.HeapTrims} " +
                 $"row_tokens={rowTokens:F0} tokens_per_packed_row={tokensPerRow:F0} hours_per_epoch_400={Hours(400):F2} hours_per_epoch_10000={Hours(10_000):F1} timed_steps={timed.Count} " +
                 $"steady_steps={steady.Count} steady_tokens_per_s={(steady.Count == 0 ? "na" : steadyTps.ToString("F1", inv))} steady_mfu={(steady.Count == 0 ? "na" : steadyMfu.ToString("F3", inv))} load_avg={Load()}"));
             return 0;
