@@ -27,8 +27,8 @@ internal static class DropoutMask
         ulong seed;
         using (var draw = randint(0, long.MaxValue, [1], dtype: ScalarType.Int64, generator: generator)) seed = (ulong)draw.item<long>();
         var keep = empty(shape, dtype: ScalarType.Bool);
-        // storage<T>() opens a second handle on the tensor that nothing disposes: without this scope every mask's
-        // memory stayed allocated until the GC finalised that handle (0.35 GB a step at the Qwen shape, unbounded).
+        // storage<T>() opens a second handle on the tensor that nothing else disposes: without this scope a caller with no
+        // dispose scope of its own would keep every mask's memory until the GC finalised that handle.
         using (NewDisposeScope())
             Fill(keep.storage<bool>().data_ptr(), keep.numel(), seed, (ushort)Threshold(p));
         return keep;

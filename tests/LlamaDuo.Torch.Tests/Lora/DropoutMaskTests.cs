@@ -27,8 +27,8 @@ public class DropoutMaskTests
     [Fact]
     public void Drawing_a_mask_leaves_no_tensor_behind_but_the_mask()
     {
-        // A handle left to the GC keeps the mask's memory until finalisation: at 96 masks a training step that grew
-        // the heap by 0.35 GB a step. Every tensor Keep creates must be disposed or returned.
+        // A handle left to the GC keeps the mask's memory until finalisation (the trainer's step scope would catch it,
+        // other callers would not). Every tensor Keep creates must be disposed or returned.
         using var generator = new Generator(5);
         using (DropoutMask.Keep([64, 64], 0.1, generator)) { }   // first use: any one-time state
         var before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
