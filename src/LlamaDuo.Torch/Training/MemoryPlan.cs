@@ -15,9 +15,9 @@ internal sealed record MemoryPlan(bool Checkpointing, MemoryEstimate Estimate, d
 {
     /// <summary>
     /// With freed memory kept, the resident size the plan allowed for it (the reuse factor times the estimate). The heap
-    /// still fragments step after step when batches differ in shape (a 50-step Qwen2.5-0.5B bench grew ~0.15-0.3 GB a
-    /// step with no live tensor left behind: malloc_info showed 12.6 of 14.9 GB free, in chunks too small for the next
-    /// step's large blocks), so past this bound the trainer returns the free pages (malloc_trim) and the heap starts
+    /// still fragments step after step when batches differ in shape (a Qwen2.5-0.5B bench grew ~0.15-0.3 GB a step while
+    /// most of the heap was free: malloc_info showed 12.6 of 14.9 GB free, in chunks too small for the next step's
+    /// large blocks), so past this bound the trainer returns the free pages (malloc_trim) and the heap starts
     /// over; the next step faults its pages in again. Null when memory is returned anyway.
     /// </summary>
     public double? KeptHeapLimitBytes { get; init; }

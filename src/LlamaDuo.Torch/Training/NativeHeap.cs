@@ -93,8 +93,7 @@ internal static class NativeHeap
         {
             if (--holders > 0) return;
             Apply(DefaultMmapMax, DefaultMmapThreshold, DefaultTrimThreshold);
-            try { MallocTrim(0); }
-            catch (EntryPointNotFoundException) { }
+            ReturnFreePages();
         }
     }
 
